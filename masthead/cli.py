@@ -1,0 +1,223 @@
+"""The `masthead` command: run the demo, the web server and the background worker.
+
+Anything else is passed to Django's manage.py (`masthead migrate`, `masthead createsuperuser`).
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+DEFAULT_SETTINGS = "masthead.settings.dev"
+SCHEDULER_INTERVAL = 10  # seconds between checks for scheduled go-live / expiry
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _manage(*args):
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _prepare(*, quiet=False):
+    """Create the data folder, apply migrations and collect static files."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        os.makedirs(os.path.dirname(db["NAME"]), exist_ok=True)
+    _manage("migrate", "--no-input", verbosity=0 if quiet else 1)
+    _manage("collectstatic", "--no-input", verbosity=0)
+
+
+def server_command(host, port, workers):
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "masthead.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+    ]
+
+
+def worker_command():
+    return [sys.executable, "-m", "masthead.cli", "worker"]
+
+
+def cmd_demo(args):
+    _setup_django()
+    print("Preparing the database under", _describe_database())
+    _prepare(quiet=True)
+    _manage("load_demo")
+    print(f"\nThe demo site is at http://{args.host}:{args.port}/ (admin: /admin/).")
+    print("Press Ctrl+C to stop.\n")
+    _run_together(
+        [server_command(args.host, args.port, args.workers), worker_command()],
+    )
+
+
+def _describe_database():
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"{db['NAME']} (SQLite)"
+    return (
+        f"{db.get('NAME')} on {db.get('HOST') or 'localhost'} ({db['ENGINE'].rsplit('.', 1)[-1]})"
+    )
+
+
+def _run_together(commands):
+    """Run the web server and worker side by side; stop both when either ends or on Ctrl+C."""
+    env = {**os.environ}
+    env.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    procs = [subprocess.Popen(cmd, env=env) for cmd in commands]
+
+    def stop(*_):
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return max((p.returncode or 0) for p in procs)
+
+
+def cmd_serve(args):
+    _setup_django()
+    if not args.no_prepare:
+        _prepare(quiet=True)
+    env = {**os.environ}
+    env.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    return subprocess.call(server_command(args.host, args.port, args.workers), env=env)
+
+
+def _scheduler_loop(stop_event, interval):
+    """Publish pages whose go-live time has come and unpublish expired ones."""
+    from django.core.management import call_command
+    from django.db import close_old_connections
+
+    while not stop_event.wait(interval):
+        try:
+            close_old_connections()
+            call_command("publish_scheduled", verbosity=0)
+        except Exception:  # noqa: BLE001 - the loop must survive a bad run; it is logged
+            import logging
+
+            logging.getLogger("masthead.scheduler").exception("Scheduled publishing failed")
+
+
+def cmd_worker(args):
+    _setup_django()
+    from django.core.management import call_command
+
+    stop_event = threading.Event()
+    thread = threading.Thread(
+        target=_scheduler_loop, args=(stop_event, args.schedule_interval), daemon=True
+    )
+    thread.start()
+    try:
+        call_command("db_worker", queue_name="*", interval=args.interval, reload=False)
+    finally:
+        stop_event.set()
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="masthead",
+        description="Masthead news platform. Commands not listed here go to Django's manage.py.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="Migrate, load the demo site (once), create an admin, serve with the worker.",
+        description="Prepare the database, load the demo site if it is not there yet, and "
+        "serve it with the background worker. Existing data is kept.",
+    )
+    serve = sub.add_parser(
+        "serve",
+        help="Run the production web server (gunicorn).",
+        description="Apply migrations, collect static files and run the web server.",
+    )
+    for p in (demo, serve):
+        p.add_argument("--host", default=os.environ.get("MASTHEAD_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("MASTHEAD_PORT", "8000")))
+        p.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            help="web server processes (default: WEB_CONCURRENCY or 2)",
+        )
+    serve.add_argument("--no-prepare", action="store_true", help="skip migrate and collectstatic")
+    demo.set_defaults(func=cmd_demo)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="Run background tasks and scheduled publishing.",
+        description="Process the task queue (purges, indexing, newsletter sends) and publish "
+        "pages whose scheduled go-live time has come.",
+    )
+    worker.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between queue polls when idle"
+    )
+    worker.add_argument(
+        "--schedule-interval",
+        type=float,
+        default=SCHEDULER_INTERVAL,
+        help="seconds between checks for scheduled publishing",
+    )
+    worker.set_defaults(func=cmd_worker)
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    known = {"demo", "serve", "worker", "-h", "--help"}
+    if not argv or argv[0] in known:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 0
+        return args.func(args) or 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["masthead", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Tests: fast hasher, tasks run immediately, plain static storage.
+
+DATABASE_URL and CACHE_URL/REDIS_URL are honoured, so the same suite runs on the
+embedded default and on PostgreSQL + Redis (see .ci/run)."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, STORAGES, env
+
+SECRET_KEY = "masthead-test-key"  # noqa: S105 - tests only
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+# Each test run gets its own key space on a shared Redis.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="masthead-test")
+MASTHEAD_BASE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = MASTHEAD_BASE_URL

@@ -1,0 +1,102 @@
+"""Small builders for test data. Tests build what they need in code, never from the demo."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
+
+from masthead.images.models import NewsImage
+from masthead.news.models import ArticleByline, ArticlePage, Author, HomePage, SectionPage
+
+_seq = itertools.count(1)
+
+
+def image(**fields):
+    n = next(_seq)
+    buf = io.BytesIO()
+    PILImage.new("RGB", (1600, 1000), (n * 37 % 255, 90, 120)).save(buf, "JPEG")
+    defaults = {
+        "title": f"Picture {n}",
+        "caption": f"Caption for picture {n}.",
+        "credit": f"Courier/Photographer {n}",
+        "alt_text": f"Description of picture {n}.",
+    }
+    defaults.update(fields)
+    return NewsImage.objects.create(file=ImageFile(buf, name=f"picture-{n}.jpg"), **defaults)
+
+
+def author(**fields):
+    n = next(_seq)
+    defaults = {"name": f"Reporter {n}", "slug": f"reporter-{n}", "role": "Staff writer"}
+    defaults.update(fields)
+    return Author.objects.create(**defaults)
+
+
+def home():
+    """The front page, made the default site's root (replacing Wagtail's welcome page)."""
+    existing = HomePage.objects.first()
+    if existing:
+        return existing
+    root = Page.get_first_root_node()
+    for placeholder in root.get_children().filter(content_type__model="page"):
+        placeholder.delete()
+    page = HomePage(title="Home", slug="home")
+    root.add_child(instance=page)
+    page.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "testserver", "port": 80, "root_page": page, "site_name": "Courier"},
+    )
+    return page
+
+
+def section(parent=None, **fields):
+    n = next(_seq)
+    defaults = {"title": f"Section {n}", "slug": f"section-{n}"}
+    defaults.update(fields)
+    page = SectionPage(**defaults)
+    (parent or home()).add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def paragraphs(*texts):
+    return [("paragraph", RichText(f"<p>{t}</p>")) for t in texts]
+
+
+def article(parent=None, *, authors=None, topics=(), publish=True, published_at=None, **fields):
+    """An article under `parent` (a new section if omitted), published unless told not to."""
+    n = next(_seq)
+    defaults = {
+        "title": f"Headline number {n}",
+        "slug": f"story-{n}",
+        "dek": f"Standfirst of story {n}.",
+        "body": paragraphs(f"First paragraph of story {n}."),
+    }
+    defaults.update(fields)
+    page = ArticlePage(**defaults)
+    for a in authors if authors is not None else [author()]:
+        page.bylines.add(ArticleByline(author=a))
+    (parent or section()).add_child(instance=page)
+    if topics:
+        page.topics.add(*topics)
+        page.save()
+    if publish:
+        page.save_revision().publish()
+        if published_at is not None:
+            ArticlePage.objects.filter(pk=page.pk).update(
+                first_published_at=published_at, last_published_at=published_at
+            )
+        page.refresh_from_db()
+    else:
+        page.save_revision()
+    return page
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
