@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from masthead.delivery import views
 
 app_name = "delivery"
-urlpatterns = []
+urlpatterns = [
+    path("reader-state/", views.reader_state, name="reader_state"),
+]

@@ -116,6 +116,7 @@ CACHES = {
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="masthead"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CSRF_FAILURE_VIEW = "masthead.delivery.views.csrf_failure"
 
 # Email: EMAIL_URL such as smtp://user:pass@host:587 or smtp+tls://…; unset prints to the console.
 if env.str("EMAIL_URL", default=""):
