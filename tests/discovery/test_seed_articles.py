@@ -1,0 +1,52 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.models import Page
+
+from masthead.news.models import ArticlePage, articles_published
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeded_articles_render_and_are_findable(client):
+    """Seeded stories are published, render, sit in a consistent tree and turn up in search."""
+    call_command("seed_articles", count=30, sections=3, seed=7, stdout=io.StringIO())
+    assert articles_published().count() == 30
+    story = articles_published().newest_first().first()
+    response = client.get(story.url)
+    assert response.status_code == 200
+    assert story.title in response.content.decode()
+    section = story.get_parent().specific
+    assert client.get(section.url).status_code == 200
+    assert section.numchild == ArticlePage.objects.child_of(section).count()
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert story.bylines.count() >= 1 and story.topics.exists() and story.lead_image_id
+    found = articles_published().search(story.title)
+    assert story.pk in [a.pk for a in found]
+
+
+def test_seeding_twice_adds_more_without_clashes(client):
+    """A second run appends to the same sections with fresh paths and slugs."""
+    call_command("seed_articles", count=5, sections=2, stdout=io.StringIO())
+    call_command("seed_articles", count=5, sections=2, stdout=io.StringIO())
+    assert articles_published().count() == 10
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_seed_refuses_a_bad_count():
+    """A count below one is refused with a clear message and nothing is created."""
+    with pytest.raises(CommandError, match="--count"):
+        call_command("seed_articles", count=0)
+    assert not ArticlePage.objects.exists()
+
+
+def test_seed_help_explains_the_options():
+    """`masthead seed_articles --help` says what it does and lists its options."""
+    from masthead.demo.management.commands.seed_articles import Command
+
+    text = Command().create_parser("masthead", "seed_articles").format_help()
+    assert "published articles" in text
+    for option in ("--count", "--sections", "--days", "--no-index"):
+        assert option in text
