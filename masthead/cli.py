@@ -122,19 +122,27 @@ def cmd_serve(args):
     return subprocess.call(server_command(args.host, args.port, args.workers), env=env)
 
 
-def _scheduler_loop(stop_event, interval):
-    """Publish pages whose go-live time has come and unpublish expired ones."""
-    from django.core.management import call_command
+def scheduler_tick():
+    """One pass: publish pages whose go-live time has come, unpublish expired ones."""
     from django.db import close_old_connections
 
-    while not stop_event.wait(interval):
-        try:
-            close_old_connections()
-            call_command("publish_scheduled", verbosity=0)
-        except Exception:  # noqa: BLE001 - the loop must survive a bad run; it is logged
-            import logging
+    from masthead.news.services import scheduled_pages_publish
 
+    close_old_connections()
+    scheduled_pages_publish()
+
+
+def scheduler_loop(stop_event, interval):
+    """Run scheduler_tick every `interval` seconds until stop_event is set."""
+    import logging
+
+    while True:
+        try:
+            scheduler_tick()
+        except Exception:  # noqa: BLE001 - the loop must survive a bad run; it is logged
             logging.getLogger("masthead.scheduler").exception("Scheduled publishing failed")
+        if stop_event.wait(interval):
+            return
 
 
 def cmd_worker(args):
@@ -143,7 +151,7 @@ def cmd_worker(args):
 
     stop_event = threading.Event()
     thread = threading.Thread(
-        target=_scheduler_loop, args=(stop_event, args.schedule_interval), daemon=True
+        target=scheduler_loop, args=(stop_event, args.schedule_interval), daemon=True
     )
     thread.start()
     try:

@@ -80,6 +80,7 @@ def article(parent=None, *, authors=None, topics=(), publish=True, published_at=
     }
     defaults.update(fields)
     page = ArticlePage(**defaults)
+    page.live = publish  # a draft is not live until published, as in the admin
     for a in authors if authors is not None else [author()]:
         page.bylines.add(ArticleByline(author=a))
     (parent or section()).add_child(instance=page)

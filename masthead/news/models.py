@@ -1,6 +1,7 @@
 """The newsroom's content: the front page, sections, articles, authors, topics, corrections."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.urls import reverse
@@ -196,12 +197,27 @@ class SectionPage(MastheadPage):
         return context
 
 
+class PublishingRefused(PermissionDenied):
+    """A story may not go live as it stands; the message says what to fix."""
+
+
 class ArticlePageForm(WagtailAdminPageForm):
-    """Refuses to publish a story whose lead image lacks what readers and the law need."""
+    """Refuses to publish a story whose lead image lacks what readers and the law need.
+
+    Covers the editor's Publish (and Schedule) button and approving the story from the
+    editor. Approvals outside the editor and scheduled go-live meet the same rule in
+    ArticlePage.publish and news.services.scheduled_pages_publish.
+    """
+
+    def _publishes(self):
+        return "action-publish" in self.data or (
+            "action-workflow-action" in self.data
+            and self.data.get("workflow-action-name") == "approve"
+        )
 
     def clean(self):
         cleaned = super().clean()
-        if "action-publish" in self.data:
+        if self._publishes():
             image = cleaned.get("lead_image")
             if image is not None:
                 for problem in image.publishing_problems():
@@ -326,6 +342,13 @@ class ArticlePage(MastheadPage):
 
     def publishing_problems(self):
         return self.lead_image.publishing_problems() if self.lead_image_id else []
+
+    def publish(self, revision, *args, **kwargs):
+        """Every way to go live passes here: editor, workflow approval, schedule, scripts."""
+        problems = revision.as_object().publishing_problems()
+        if problems:
+            raise PublishingRefused(" ".join(problems))
+        return super().publish(revision, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from masthead.news.selectors import article_page_data
