@@ -101,3 +101,34 @@ def article(parent=None, *, authors=None, topics=(), publish=True, published_at=
 
 def hours_ago(hours):
     return timezone.now() - timedelta(hours=hours)
+
+
+def member(**fields):
+    from masthead.members.models import Member
+
+    n = next(_seq)
+    defaults = {"email": f"reader{n}@example.org", "confirmed_at": timezone.now()}
+    defaults.update(fields)
+    return Member.objects.create(**defaults)
+
+
+def newsletter_list(**fields):
+    from masthead.newsletter.models import NewsletterList
+
+    n = next(_seq)
+    defaults = {"slug": f"list-{n}", "name": f"Newsletter {n}", "description": f"Letter {n}."}
+    defaults.update(fields)
+    return NewsletterList.objects.create(**defaults)
+
+
+def subscription(newsletter=None, reader=None, *, status="active", **fields):
+    """A subscription (active unless told otherwise) of a new member to a new list."""
+    from masthead.newsletter.models import Subscription
+
+    return Subscription.objects.create(
+        member=reader or member(),
+        newsletter=newsletter or newsletter_list(),
+        status=status,
+        confirmed_at=timezone.now() if status == "active" else None,
+        **fields,
+    )
