@@ -121,7 +121,9 @@ def confirm(request, token):
         member=member, newsletter_ids=payload.get("l", []), source="confirmation link"
     )
     subscriptions = [
-        s for s in subscriptions_of_member(member=member) if s.newsletter_id in payload.get("l", [])
+        s
+        for s in subscriptions_of_member(member=member)
+        if s.newsletter_id in payload.get("l", []) and s.status == Subscription.Status.ACTIVE
     ]
     return render(
         request,
