@@ -4,4 +4,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings.production")
 
-application = get_wsgi_application()
+from masthead.delivery.wsgi import PageCacheApplication  # noqa: E402
+
+application = PageCacheApplication(get_wsgi_application())

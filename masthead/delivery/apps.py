@@ -4,3 +4,31 @@ from django.apps import AppConfig
 class DeliveryConfig(AppConfig):
     name = "masthead.delivery"
     label = "delivery"
+
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+        from django.test.signals import setting_changed
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from masthead.delivery import receivers
+
+        page_published.connect(receivers.page_changed, dispatch_uid="delivery-published")
+        page_unpublished.connect(receivers.page_changed, dispatch_uid="delivery-unpublished")
+        post_page_move.connect(receivers.page_moved, dispatch_uid="delivery-moved")
+        post_delete.connect(receivers.page_deleted, sender=Page, dispatch_uid="delivery-deleted")
+        author = apps.get_model("news", "Author")
+        post_save.connect(receivers.author_changed, sender=author, dispatch_uid="delivery-author")
+        post_delete.connect(
+            receivers.author_changed, sender=author, dispatch_uid="delivery-author-del"
+        )
+        setting_changed.connect(receivers.settings_changed, dispatch_uid="delivery-settings")
+        try:
+            from masthead.comments.signals import comment_was_approved
+        except ImportError:  # the comments app has not landed its signal yet
+            pass
+        else:
+            comment_was_approved.connect(
+                receivers.comment_approved, dispatch_uid="delivery-comment-approved"
+            )

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached anonymous page is answered before sessions, auth, CSRF and Wagtail.
+    "masthead.delivery.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,6 +187,21 @@ if env.str("FRONTEND_CACHE_URL", default=""):
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": env.str("FRONTEND_CACHE_URL"),
     }
+
+# The anonymous page cache (masthead.delivery). With a shared cache (REDIS_URL) entries and
+# purges are shared by every process and web node; without one each process keeps its own
+# and purges reach the others through a stamp file in the data folder.
+MASTHEAD_PAGE_CACHE = env.bool("MASTHEAD_PAGE_CACHE", default=True)
+MASTHEAD_PAGE_CACHE_SHARED = bool(_cache_url)
+MASTHEAD_PAGE_CACHE_STAMP_FILE = VAR_DIR / "page-cache.stamp"
+# Seconds a process may serve from memory before checking for purges from elsewhere.
+MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = env.float("MASTHEAD_PAGE_CACHE_CHECK_INTERVAL", default=0.5)
+MASTHEAD_PAGE_CACHE_CONTROL = env.str(
+    "MASTHEAD_PAGE_CACHE_CONTROL",
+    default="public, max-age=0, s-maxage=300, stale-while-revalidate=60",
+)
+# Listing URLs purged in the CDN whenever an article changes.
+MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS = ["/feeds/rss/", "/sitemap.xml", "/news-sitemap.xml"]
 
 # Content Security Policy sent on reader pages (see masthead.core.middleware).
 MASTHEAD_CSP = env.str(

@@ -20,3 +20,5 @@ ALLOWED_HOSTS = ["*"]
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="masthead-test")
 MASTHEAD_BASE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = MASTHEAD_BASE_URL
+# Every request checks for purges, so a test never sees a page cached by an earlier one.
+MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = 0

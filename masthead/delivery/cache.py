@@ -1,0 +1,448 @@
+"""The anonymous page cache: stored responses, their keys, tags and purges.
+
+An entry is one response as every anonymous reader gets it: status, headers and the body
+in three encodings (identity, gzip, brotli), tagged with what it shows (`page:12`,
+`tree:3`, `feeds`, …). Each process keeps entries in memory (`LocalLayer`), so a hit is a
+dictionary lookup. With a shared cache (Redis, `MASTHEAD_PAGE_CACHE_SHARED`), entries are
+also kept there with the version of each tag they were stored under; a purge writes new
+tag versions and a new generation token, and every process drops its memory layer when it
+sees the generation change (checked at most every `MASTHEAD_PAGE_CACHE_CHECK_INTERVAL`
+seconds). Without a shared cache, each process keeps its own entries and purges reach the
+other processes (web workers, the task worker) through a stamp file in the data folder.
+"""
+
+import gzip
+import hashlib
+import os
+import re
+import threading
+import time
+import uuid
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+
+import brotli
+from django.conf import settings
+from django.core.cache import caches
+
+TAGS_ATTR = "_masthead_cache_tags"
+CACHEABLE_STATUSES = frozenset({200})
+# Headers computed per representation, or never replayed to another reader.
+_DROPPED_HEADERS = frozenset(
+    {"content-length", "content-encoding", "vary", "etag", "last-modified", "set-cookie", "date"}
+)
+_COMPRESSIBLE = (
+    "text/",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/json",
+    "application/ld+json",
+    "application/javascript",
+    "image/svg",
+)
+_TRACKING_PARAM = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga)$")
+
+
+def tag_response(response, *tags):
+    """Say what a response shows, so publishing any of it purges the cached copy.
+
+    Tags are plain strings: `page:<id>`, `tree:<id>` (lists pages under <id>),
+    `author:<id>`, `topic:<slug>`, `feeds`, `sitemaps`, `search`, `comments:<article id>`.
+    """
+    existing = getattr(response, TAGS_ATTR, None)
+    if existing is None:
+        existing = set()
+        setattr(response, TAGS_ATTR, existing)
+    existing.update(str(t) for t in tags if t)
+    return response
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+class Config:
+    """Settings read once per process for the hit path (tests re-read them per request)."""
+
+    def __init__(self):
+        self.enabled = _setting("MASTHEAD_PAGE_CACHE", True)
+        self.shared = _setting("MASTHEAD_PAGE_CACHE_SHARED", False)
+        self.alias = _setting("MASTHEAD_PAGE_CACHE_ALIAS", "default")
+        self.check_interval = float(_setting("MASTHEAD_PAGE_CACHE_CHECK_INTERVAL", 0.5))
+        self.timeout = int(_setting("MASTHEAD_PAGE_CACHE_TIMEOUT", 86400))
+        self.local_bytes = int(_setting("MASTHEAD_PAGE_CACHE_LOCAL_BYTES", 64 * 1024 * 1024))
+        self.max_body = int(_setting("MASTHEAD_PAGE_CACHE_MAX_BODY", 2 * 1024 * 1024))
+        self.cache_control = _setting(
+            "MASTHEAD_PAGE_CACHE_CONTROL",
+            "public, max-age=0, s-maxage=300, stale-while-revalidate=60",
+        )
+        self.excluded_paths = tuple(
+            _setting(
+                "MASTHEAD_PAGE_CACHE_EXCLUDED_PATHS",
+                (
+                    "/admin/",
+                    "/django-admin/",
+                    "/reader-state/",
+                    "/static/",
+                    "/media/",
+                    "/account/",
+                    "/comments/",
+                    "/newsletter/",
+                    "/documents/",
+                    "/_util/",
+                ),
+            )
+        )
+        self.path_tags = dict(
+            _setting(
+                "MASTHEAD_PAGE_CACHE_PATH_TAGS",
+                {
+                    "/feeds/": "feeds",
+                    "/sitemap": "sitemaps",
+                    "/search/": "search",
+                    "/authors/": "authors",
+                    "/topics/": "topics",
+                },
+            )
+        )
+        self.bypass_cookies = tuple(
+            _setting(
+                "MASTHEAD_PAGE_CACHE_BYPASS_COOKIES", (settings.SESSION_COOKIE_NAME, "messages")
+            )
+        )
+        self.bypass_cookie_re = re.compile(
+            r"(?:^|[;,]\s*)(?:" + "|".join(re.escape(c) for c in self.bypass_cookies) + r")="
+        )
+        self.stamp_file = Path(
+            _setting("MASTHEAD_PAGE_CACHE_STAMP_FILE", Path(settings.VAR_DIR) / "page-cache.stamp")
+        )
+        proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        self.proxy_ssl_header = proxy
+
+
+# -- keys ------------------------------------------------------------------------------------
+
+
+def _normalise_query(query):
+    """Sorted parameters without tracking noise, so `?b=1&a=2&utm_source=x` == `?a=2&b=1`."""
+    parts = [p for p in query.split("&") if p]
+    kept = sorted(p for p in parts if not _TRACKING_PARAM.match(p.partition("=")[0].lower()))
+    return "&".join(kept)
+
+
+def request_key(environ, config):
+    """The cache key for an anonymous GET/HEAD, or None when the request must not be cached.
+
+    Built from the WSGI environ alone, so the WSGI fast path and the middleware agree.
+    """
+    method = environ.get("REQUEST_METHOD")
+    if method != "GET" and method != "HEAD":
+        return None
+    if "HTTP_AUTHORIZATION" in environ:
+        return None
+    cookie = environ.get("HTTP_COOKIE")
+    if cookie and config.bypass_cookie_re.search(cookie):
+        return None
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
+    if path.startswith(config.excluded_paths):
+        return None
+    query = environ.get("QUERY_STRING")
+    if query:
+        query = _normalise_query(query)
+    scheme = environ.get("wsgi.url_scheme", "http")
+    if config.proxy_ssl_header:
+        header, value = config.proxy_ssl_header
+        if environ.get(header) == value:
+            scheme = "https"
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+    return f"{scheme}://{host.lower()}{path}?{query or ''}"
+
+
+# -- entries ---------------------------------------------------------------------------------
+
+_ENCODING_CHOICES = {}
+
+
+def choose_encoding(accept_encoding):
+    """'br', 'gzip' or None for an Accept-Encoding header (memoised: few distinct values)."""
+    if not accept_encoding:
+        return None
+    choice = _ENCODING_CHOICES.get(accept_encoding, False)
+    if choice is not False:
+        return choice
+    accepted = set()
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        params = params.replace(" ", "")
+        if params.startswith("q=") and float(params[2:] or 0) == 0:
+            continue
+        accepted.add(name.strip())
+    choice = None
+    if "br" in accepted:
+        choice = "br"
+    elif "gzip" in accepted or "*" in accepted:
+        choice = "gzip"
+    if len(_ENCODING_CHOICES) < 256:
+        _ENCODING_CHOICES[accept_encoding] = choice
+    return choice
+
+
+def _etag_matches(if_none_match, etag):
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(t.strip().removeprefix("W/") == opaque for t in if_none_match.split(","))
+
+
+class Entry:
+    """One stored response with everything a hit needs precomputed."""
+
+    __slots__ = (
+        "key",
+        "status",
+        "bodies",
+        "headers",
+        "not_modified",
+        "etag",
+        "modified",
+        "tags",
+        "versions",
+        "size",
+    )
+
+    def __init__(self, *, key, status, headers, body, tags, cache_control):
+        self.key = key
+        self.status = status
+        self.tags = frozenset(tags)
+        self.versions = {}
+        digest = hashlib.blake2b(body, digest_size=10).hexdigest()
+        self.etag = f'W/"{digest}"'
+        self.modified = int(time.time())
+        last_modified = formatdate(self.modified, usegmt=True)
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED_HEADERS]
+        if not any(k.lower() == "cache-control" for k, _ in kept):
+            kept.append(("Cache-Control", cache_control))
+        common = [
+            *kept,
+            ("Vary", "Accept-Encoding"),
+            ("ETag", self.etag),
+            ("Last-Modified", last_modified),
+        ]
+        self.bodies = {None: body}
+        if len(body) >= 256 and content_type.startswith(_COMPRESSIBLE):
+            self.bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+            self.bodies["br"] = brotli.compress(body, quality=5)
+        self.headers = {}
+        for encoding, data in self.bodies.items():
+            extra = [("Content-Encoding", encoding)] if encoding else []
+            self.headers[encoding] = [
+                *common,
+                *extra,
+                ("Content-Length", str(len(data))),
+                ("X-Masthead-Cache", "hit"),
+            ]
+        self.not_modified = [
+            (k, v) for k, v in common if k in ("Cache-Control", "Vary", "ETag", "Last-Modified")
+        ]
+        self.size = sum(len(b) for b in self.bodies.values()) + 1024
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def respond(self, environ):
+        """(status code, headers, body) for this request: 304, or the chosen encoding."""
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match:
+            if _etag_matches(if_none_match, self.etag):
+                return 304, self.not_modified, b""
+        else:
+            since = environ.get("HTTP_IF_MODIFIED_SINCE")
+            if since and self._unmodified_since(since):
+                return 304, self.not_modified, b""
+        encoding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
+        if encoding not in self.bodies:
+            encoding = None
+        body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else self.bodies[encoding]
+        return self.status, self.headers[encoding], body
+
+    def _unmodified_since(self, value):
+        try:
+            return self.modified <= parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+
+
+# -- storage ---------------------------------------------------------------------------------
+
+
+class LocalLayer:
+    """This process's entries, bounded in bytes; oldest stored leave first."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.entries = {}
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def put(self, entry):
+        with self.lock:
+            old = self.entries.pop(entry.key, None)
+            if old is not None:
+                self.bytes -= old.size
+            self.entries[entry.key] = entry
+            self.bytes += entry.size
+            while self.bytes > self.max_bytes and self.entries:
+                oldest = next(iter(self.entries))
+                self.bytes -= self.entries.pop(oldest).size
+
+    def drop_tagged(self, tags):
+        with self.lock:
+            for key in [k for k, e in self.entries.items() if not e.tags.isdisjoint(tags)]:
+                self.bytes -= self.entries.pop(key).size
+
+    def clear(self):
+        with self.lock:
+            self.entries = {}
+            self.bytes = 0
+
+
+class PageCache:
+    GENERATION_KEY = "pagecache:generation"
+
+    def __init__(self, config=None):
+        self.config = config or Config()
+        self.local = LocalLayer(self.config.local_bytes)
+        self.generation = None
+        self.next_check = 0.0
+        self.check_lock = threading.Lock()
+
+    @property
+    def store(self):
+        return caches[self.config.alias]
+
+    # The hit path: memory only, plus a periodic look at the generation.
+    def get_local(self, key):
+        if time.monotonic() >= self.next_check:
+            self._check_generation()
+        return self.local.entries.get(key)
+
+    def _check_generation(self):
+        with self.check_lock:
+            self.next_check = time.monotonic() + self.config.check_interval
+            current = self.read_generation()
+            if current != self.generation:
+                self.local.clear()
+                self.generation = current
+
+    def read_generation(self):
+        store = self.store
+        token = store.get(self.GENERATION_KEY)
+        if token is None:
+            # A cleared cache means every process must forget what it holds.
+            store.add(self.GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            token = store.get(self.GENERATION_KEY)
+        if self.config.shared:
+            return token
+        try:
+            stat = os.stat(self.config.stamp_file)
+            return token, stat.st_ino, stat.st_mtime_ns, stat.st_size
+        except FileNotFoundError:
+            return token, None
+
+    # The miss path: memory, then the shared store with its tag versions.
+    def get(self, key):
+        entry = self.get_local(key)
+        if entry is not None or not self.config.shared:
+            return entry
+        store = self.store
+        entry = store.get(self._entry_key(key))
+        if entry is None:
+            return None
+        versions = store.get_many([self._tag_key(t) for t in entry.tags])
+        if any(versions.get(self._tag_key(t)) != v for t, v in entry.versions.items()):
+            return None
+        self.local.put(entry)
+        return entry
+
+    def put(self, entry, *, generation_before):
+        """Store an entry rendered after `generation_before` was read, unless a purge came
+        in between (the render may have read data the purge was about)."""
+        if self.config.shared:
+            store = self.store
+            tag_keys = {t: self._tag_key(t) for t in entry.tags}
+            found = store.get_many(list(tag_keys.values()))
+            entry.versions = {t: found.get(k) for t, k in tag_keys.items()}
+            if self.read_generation() != generation_before:
+                return False
+            store.set(self._entry_key(entry.key), entry, timeout=self.config.timeout)
+        elif self.read_generation() != generation_before:
+            return False
+        if self.generation != generation_before:
+            self._check_generation()
+        self.local.put(entry)
+        return True
+
+    def purge(self, tags):
+        """Make every entry carrying any of `tags` unusable, in every process."""
+        tags = {str(t) for t in tags}
+        if not tags:
+            return
+        token = uuid.uuid4().hex
+        store = self.store
+        if self.config.shared:
+            # Generation first: a render racing this purge then refuses to store.
+            store.set(self.GENERATION_KEY, token, timeout=None)
+            store.set_many({self._tag_key(t): token for t in tags}, timeout=self.config.timeout * 2)
+        else:
+            self._touch_stamp(token)
+        self.local.drop_tagged(tags)
+        if self.config.shared:
+            self.generation = token
+            self.next_check = time.monotonic() + self.config.check_interval
+        else:
+            self.generation = self.read_generation()
+
+    def _touch_stamp(self, token):
+        path = self.config.stamp_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{token[:8]}")
+        tmp.write_text(token)
+        os.replace(tmp, path)
+
+    def clear(self):
+        self.local.clear()
+        self.generation = None
+        self.next_check = 0.0
+
+    def _entry_key(self, key):
+        return "pagecache:e:" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+
+    def _tag_key(self, tag):
+        return "pagecache:t:" + tag
+
+
+_page_cache = None
+_page_cache_lock = threading.Lock()
+
+
+def page_cache():
+    """This process's page cache (built on first use, after settings are ready)."""
+    global _page_cache
+    if _page_cache is None:
+        with _page_cache_lock:
+            if _page_cache is None:
+                _page_cache = PageCache()
+    return _page_cache
+
+
+def reset_page_cache():
+    """Forget this process's cache object so changed settings take effect."""
+    global _page_cache
+    with _page_cache_lock:
+        _page_cache = None

@@ -1,0 +1,40 @@
+"""Signal receivers: each publishing event becomes a purge (thin; the work is in services)."""
+
+from masthead.delivery.services import page_cache_purge, page_cdn_purge, page_purge_tags
+
+
+def page_changed(sender, instance, **kwargs):
+    """page_published / page_unpublished (publishing a correction is a publish too)."""
+    page_cache_purge(tags=page_purge_tags(page=instance))
+    page_cdn_purge(page=instance)
+
+
+def page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
+    old_path = parent_page_before.path + "0000" if parent_page_before is not None else None
+    page_cache_purge(tags=page_purge_tags(page=instance, old_path=old_path))
+    old_url = None
+    if url_path_before and parent_page_before is not None:
+        parent_url = parent_page_before.full_url
+        if parent_url:
+            old_url = parent_url + url_path_before.rstrip("/").rsplit("/", 1)[-1] + "/"
+    page_cdn_purge(page=instance, old_url=old_url)
+
+
+def page_deleted(sender, instance, **kwargs):
+    page_cache_purge(tags=page_purge_tags(page=instance))
+
+
+def author_changed(sender, instance, **kwargs):
+    page_cache_purge(tags={f"author:{instance.pk}", "authors"})
+
+
+def comment_approved(sender, comment=None, article_id=None, **kwargs):
+    """Only the story the comment is under shows it."""
+    page_cache_purge(tags={f"comments:{article_id}"})
+
+
+def settings_changed(setting, **kwargs):
+    if setting.startswith("MASTHEAD_PAGE_CACHE") or setting in ("CACHES", "VAR_DIR"):
+        from masthead.delivery.cache import reset_page_cache
+
+        reset_page_cache()

@@ -1,0 +1,71 @@
+"""Purges: what a change to a page makes stale, in this site's cache and in the CDN."""
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.models import Page
+
+from masthead.delivery.cache import page_cache
+
+# Listings that may show any article: purged on every article change. Author and topic
+# pages are purged as a whole because an edit can drop an author or topic from a story,
+# and the old one's page must stop listing it too.
+LISTING_TAGS = ("authors", "topics", "feeds", "sitemaps", "search")
+
+
+def page_cache_purge(*, tags):
+    """Purge entries carrying any of `tags` now, and again once the transaction commits
+    (a render between the two may have read the data from before the commit)."""
+    tags = set(tags)
+    if not tags:
+        return
+    page_cache().purge(tags)
+    transaction.on_commit(lambda: page_cache().purge(tags))
+
+
+def page_purge_tags(*, page, old_path=None):
+    """Tags of every cached response that shows `page`.
+
+    A page that can hold other pages (the front page, a section) appears in the navigation
+    and breadcrumbs of everything below it, so changing one purges everything.
+    """
+    if page.specific_class is None or page.specific_class.allowed_subpage_models():
+        return {"all"}
+    tags = {f"page:{page.pk}", *LISTING_TAGS}
+    tags.update(f"tree:{pk}" for pk in _ancestor_ids(page.path, old_path))
+    return tags
+
+
+def _ancestor_ids(*paths):
+    steplen = Page.steplen
+    ancestor_paths = {
+        path[:end] for path in paths if path for end in range(steplen, len(path), steplen)
+    }
+    return list(Page.objects.filter(path__in=ancestor_paths).values_list("pk", flat=True))
+
+
+def page_cdn_purge(*, page, old_url=None):
+    """Queue a purge of the page's URLs and its listings in the configured CDN/proxy."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    urls = set(page_cdn_urls(page=page))
+    if old_url:
+        urls.add(old_url)
+    transaction.on_commit(lambda: _queue_cdn_purge(sorted(urls)))
+
+
+def page_cdn_urls(*, page):
+    base = settings.MASTHEAD_BASE_URL
+    urls = [p.full_url for p in page.get_ancestors(inclusive=True).filter(depth__gt=1)]
+    specific = page.specific_deferred
+    if hasattr(specific, "bylines"):
+        urls.extend(base + b.author.url for b in specific.bylines.select_related("author"))
+    if hasattr(specific, "topics"):
+        urls.extend(base + f"/topics/{tag.slug}/" for tag in specific.topics.all())
+    urls.extend(base + path for path in settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS)
+    return [u for u in urls if u]
+
+
+def _queue_cdn_purge(urls):
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    purge_urls_from_cache(urls)

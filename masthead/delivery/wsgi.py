@@ -1,0 +1,30 @@
+"""Serve page-cache hits before Django builds a request.
+
+A hit here is a few dictionary lookups: no request object, no middleware, no signals, no
+database. Everything else (misses, bypasses, purge-worthy requests) goes to Django, where
+`PageCacheMiddleware` decides what is stored.
+"""
+
+from http import HTTPStatus
+
+from masthead.delivery.cache import page_cache, request_key
+
+_STATUS_LINES = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+
+
+class PageCacheApplication:
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        cache = page_cache()
+        config = cache.config
+        if config.enabled:
+            key = request_key(environ, config)
+            if key is not None:
+                entry = cache.get_local(key)
+                if entry is not None:
+                    status, headers, body = entry.respond(environ)
+                    start_response(_STATUS_LINES[status], headers)
+                    return [body]
+        return self.application(environ, start_response)

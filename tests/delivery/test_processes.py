@@ -1,0 +1,116 @@
+"""Several processes: the WSGI fast path, and purges reaching other processes' memory."""
+
+import os
+import time
+
+import pytest
+from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
+from django.test.utils import CaptureQueriesContext
+
+from masthead.delivery.cache import Config, PageCache, reset_page_cache
+from masthead.delivery.wsgi import PageCacheApplication
+
+pytestmark = pytest.mark.django_db
+
+
+def _call(app, path, **headers):
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": __import__("io").BytesIO(),
+        "wsgi.errors": __import__("sys").stderr,
+        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
+    }
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started["status"], started["headers"] = status, dict(headers)
+
+    body = b"".join(app(environ, start_response))
+    return started["status"], started["headers"], body
+
+
+def test_wsgi_fast_path_serves_hits_without_django(site):
+    """Behind the production WSGI entry point a hit never reaches Django or the database."""
+    from django.db import connection
+
+    app = PageCacheApplication(WSGIHandler())
+    url = site["article"].url
+    status, headers, first = _call(app, url)
+    assert status.startswith("200") and headers["X-Masthead-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, body = _call(app, url, **{"Accept-Encoding": "gzip"})
+    assert status == "200 OK" and headers["X-Masthead-Cache"] == "hit"
+    assert headers["Content-Encoding"] == "gzip" and "Set-Cookie" not in headers
+    assert __import__("gzip").decompress(body) == first
+    assert len(queries) == 0
+    status, _, body = _call(app, url, **{"If-None-Match": headers["ETag"]})
+    assert status == "304 Not Modified" and body == b""
+
+
+def test_wsgi_fast_path_lets_signed_in_readers_through(site, client):
+    """A session cookie sends the request to Django even when the page is cached."""
+    app = PageCacheApplication(WSGIHandler())
+    url = site["article"].url
+    _call(app, url)
+    _, headers, _ = _call(app, url, Cookie="sessionid=abc; csrftoken=x")
+    assert headers["X-Masthead-Cache"] == "bypass"
+    _, headers, _ = _call(app, url, Cookie="csrftoken=x")
+    assert headers["X-Masthead-Cache"] == "hit"
+
+
+def _two_processes():
+    """Two page caches as two web processes would hold them (separate memory)."""
+    reset_page_cache()
+    return PageCache(Config()), PageCache(Config())
+
+
+def _entry(key):
+    from masthead.delivery.cache import Entry
+
+    return Entry(
+        key=key,
+        status=200,
+        headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=b"<p>story</p>" * 50,
+        tags={"page:7", "all"},
+        cache_control="public",
+    )
+
+
+def test_purge_in_one_process_reaches_another_through_the_stamp(settings):
+    """Without a shared cache, a purge in the worker empties the web processes' memory."""
+    settings.MASTHEAD_PAGE_CACHE_SHARED = False
+    web, worker = _two_processes()
+    key = "http://testserver/story/?"
+    web.put(_entry(key), generation_before=web.read_generation())
+    assert web.get(key) is not None
+    worker.purge({"page:7"})
+    assert web.get(key) is None
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_purge_reaches_other_processes_through_redis_within_the_check_interval(settings):
+    """With Redis, entries are shared; a purge elsewhere is seen within the check interval."""
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    settings.MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = 0.2
+    web, worker = _two_processes()
+    key = "http://testserver/shared-story/?"
+    web.put(_entry(key), generation_before=web.read_generation())
+    assert worker.get(key) is not None  # found in Redis by the other process
+    other_key = "http://testserver/other/?"
+    other = _entry(other_key)
+    other.tags = frozenset({"page:8"})
+    web.put(other, generation_before=web.read_generation())
+    worker.purge({"page:7"})
+    time.sleep(0.25)
+    assert web.get(key) is None
+    assert worker.get(key) is None
+    assert web.get(other_key) is not None  # other tags survive in Redis
+    assert caches["default"].get(PageCache.GENERATION_KEY) is not None

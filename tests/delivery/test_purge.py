@@ -1,0 +1,151 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _prime(client, urls):
+    """Fill the cache for each URL and check the next request is a hit."""
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+        assert client.get(url).headers["X-Masthead-Cache"] == "hit", url
+
+
+def _listing_urls(site):
+    return [
+        "/",
+        site["section"].url,
+        "/authors/ines-varga/",
+        "/topics/shipping/",
+    ]
+
+
+def _shows(client, url, text):
+    response = client.get(url)
+    return response.status_code == 200 and text.encode() in response.content
+
+
+def test_publishing_a_new_story_purges_every_listing(client, site):
+    """A new story appears at once on the front page, its section, author and topic pages."""
+    urls = _listing_urls(site)
+    _prime(client, urls)
+    factories.article(
+        site["section"], authors=[site["author"]], topics=["Shipping"], title="Ferry timetable"
+    )
+    for url in urls:
+        assert _shows(client, url, "Ferry timetable"), url
+
+
+def test_editing_a_headline_purges_every_page_that_shows_it(client, site):
+    """A corrected headline replaces the old one on the story and every listing."""
+    neighbour = factories.article(site["section"], topics=["Shipping"], title="Neighbour story")
+    story = site["article"]
+    urls = [story.url, neighbour.url, *_listing_urls(site)]
+    _prime(client, urls)
+    assert _shows(client, neighbour.url, "Cranes return to the quay")  # in "More on this"
+    story.title = "Cranes stay idle on the quay"
+    story.save_revision().publish()
+    for url in urls:
+        assert _shows(client, url, "Cranes stay idle on the quay"), url
+        assert not _shows(client, url, "Cranes return to the quay"), url
+
+
+def test_unpublishing_removes_the_story_everywhere(client, site):
+    """An unpublished story is gone from its URL and every listing."""
+    story = site["article"]
+    other = factories.article(site["section"], title="Other story")
+    urls = [story.url, other.url, *_listing_urls(site)]
+    _prime(client, urls)
+    story.unpublish()
+    assert client.get(story.url).status_code == 404
+    for url in [other.url, "/", site["section"].url]:
+        assert not _shows(client, url, "Cranes return to the quay"), url
+    assert client.get("/authors/ines-varga/").status_code == 200
+    assert not _shows(client, "/authors/ines-varga/", "Cranes return to the quay")
+    assert client.get("/topics/shipping/").status_code == 404
+
+
+def test_moving_a_story_purges_old_and_new_places(client, site):
+    """After a move the old URL is gone, the old section drops it, the new one lists it."""
+    story = site["article"]
+    old_url = story.url
+    elsewhere = factories.section(title="Business", slug="business")
+    urls = [old_url, elsewhere.url, *_listing_urls(site)]
+    _prime(client, urls)
+    story.move(elsewhere, pos="last-child")
+    story.refresh_from_db()
+    assert story.url != old_url
+    moved = client.get(old_url)
+    assert moved.status_code == 301 and moved["Location"] == story.url  # the redirects app
+    assert not _shows(client, site["section"].url, "Cranes return to the quay")
+    assert _shows(client, elsewhere.url, "Cranes return to the quay")
+    assert _shows(client, story.url, "Cranes return to the quay")
+    response = client.get("/authors/ines-varga/")
+    assert story.url.encode() in response.content and old_url.encode() not in response.content
+
+
+def test_publishing_a_correction_shows_it_on_the_story(client, site):
+    """A correction published on a story appears on its cached page at once."""
+    from masthead.news.models import Correction
+
+    story = site["article"]
+    _prime(client, [story.url])
+    story.corrections.add(Correction(text="<p>An earlier version misnamed the quay.</p>"))
+    story.save_revision().publish()
+    assert _shows(client, story.url, "An earlier version misnamed the quay.")
+
+
+def test_deleting_a_story_removes_it_everywhere(client, site):
+    """A deleted story is gone from its URL, its section and the front page."""
+    story = site["article"]
+    url = story.url
+    _prime(client, [url, "/", site["section"].url])
+    story.delete()
+    assert client.get(url).status_code == 404
+    assert not _shows(client, "/", "Cranes return to the quay")
+    assert not _shows(client, site["section"].url, "Cranes return to the quay")
+
+
+def test_renaming_a_section_purges_the_navigation_everywhere(client, site):
+    """Every page carries the section navigation, so a renamed section purges them all."""
+    story = site["article"]
+    urls = [story.url, "/", "/authors/ines-varga/"]
+    _prime(client, urls)
+    section = site["section"]
+    section.title = "Port and Harbour"
+    section.save_revision().publish()
+    for url in urls:
+        assert _shows(client, url, "Port and Harbour"), url
+
+
+def test_renaming_an_author_purges_their_bylines(client, site):
+    """An author's new name shows on their stories and their page."""
+    story = site["article"]
+    _prime(client, [story.url, "/authors/ines-varga/"])
+    writer = site["author"]
+    writer.name = "Ines Varga-Holm"
+    writer.save()
+    assert _shows(client, story.url, "Ines Varga-Holm")
+    assert _shows(client, "/authors/ines-varga/", "Ines Varga-Holm")
+
+
+def test_scheduled_story_appears_when_its_go_live_time_comes(client, site):
+    """A story scheduled for later is absent until the scheduler publishes it, then visible."""
+    go_live = timezone.now() + timedelta(hours=2)
+    story = factories.article(site["section"], title="Polls open at seven", publish=False)
+    story.go_live_at = go_live
+    story.save_revision().publish()  # with a future go-live this schedules it
+    _prime(client, ["/", site["section"].url])
+    assert client.get(story.url).status_code == 404
+    call_command("publish_scheduled", verbosity=0)
+    assert not _shows(client, site["section"].url, "Polls open at seven")
+    with time_machine.travel(go_live + timedelta(seconds=1)):
+        call_command("publish_scheduled", verbosity=0)
+        for url in [story.url, "/", site["section"].url]:
+            assert _shows(client, url, "Polls open at seven"), url
