@@ -1,4 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import re_path
+
+from masthead.discovery import views
 
 app_name = "discovery"
-urlpatterns = []
+FMT = "(?P<fmt>rss|atom|json)"
+urlpatterns = [
+    re_path(rf"^feeds/{FMT}/$", views.feed, name="site_feed"),
+    re_path(
+        rf"^feeds/section/(?P<key>[-\w]+(?:/[-\w]+)*)/{FMT}/$",
+        views.feed,
+        {"kind": "section"},
+        name="section_feed",
+    ),
+    re_path(
+        rf"^feeds/author/(?P<key>[-\w]+)/{FMT}/$",
+        views.feed,
+        {"kind": "author"},
+        name="author_feed",
+    ),
+    re_path(
+        rf"^feeds/topic/(?P<key>[-\w]+)/{FMT}/$", views.feed, {"kind": "topic"}, name="topic_feed"
+    ),
+]

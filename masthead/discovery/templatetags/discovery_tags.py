@@ -1,0 +1,47 @@
+from django import template
+from django.conf import settings
+from django.utils.html import format_html, format_html_join
+from taggit.models import Tag
+
+from masthead.core.structured_data import absolute_url
+from masthead.discovery.selectors import section_key
+from masthead.news.models import Author, SectionPage
+
+register = template.Library()
+
+FORMATS = [
+    ("rss", "application/rss+xml", "RSS"),
+    ("atom", "application/atom+xml", "Atom"),
+    ("json", "application/feed+json", "JSON Feed"),
+]
+
+
+def _links(title, url_for):
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="{}" title="{} ({})" href="{}">',
+        ((mime, title, label, absolute_url(url_for(fmt))) for fmt, mime, label in FORMATS),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context):
+    """<link rel="alternate"> for the site's feeds and for the section, author or topic shown."""
+    from django.urls import reverse
+
+    name = settings.MASTHEAD_PUBLICATION_NAME
+    parts = [_links(name, lambda fmt: reverse("discovery:site_feed", kwargs={"fmt": fmt}))]
+    page = context.get("page")
+    author, topic = context.get("author"), context.get("topic")
+    scoped = None
+    if isinstance(page, SectionPage):
+        key = section_key(page)
+        scoped = (f"{page.title} | {name}", "discovery:section_feed", key)
+    elif isinstance(author, Author):
+        scoped = (f"{author.name} | {name}", "discovery:author_feed", author.slug)
+    elif isinstance(topic, Tag):
+        scoped = (f"{topic.name} | {name}", "discovery:topic_feed", topic.slug)
+    if scoped:
+        title, route, key = scoped
+        parts.append(_links(title, lambda fmt: reverse(route, kwargs={"key": key, "fmt": fmt})))
+    return format_html("{}", format_html_join("\n", "{}", ((p,) for p in parts)))

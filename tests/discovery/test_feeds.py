@@ -1,0 +1,226 @@
+import json
+
+import feedparser
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from lxml import etree
+from wagtail.models import Site
+from wagtail.rich_text import RichText
+
+from masthead.discovery.models import DiscoverySettings
+from tests import factories
+from tests.discovery.helpers import hidden_articles
+
+pytestmark = pytest.mark.django_db
+
+
+def _parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return response, parsed
+
+
+@pytest.fixture
+def story():
+    politics = factories.section(title="Politics", slug="politics")
+    writers = [factories.author(name="Ana Ruiz"), factories.author(name="Ben Osei")]
+    return factories.article(
+        politics,
+        title="Harbour bridge vote <delayed> & reviewed",
+        dek="Councillors want more time to read the costs.",
+        authors=writers,
+        topics=["Transport", "Budget"],
+        lead_image=factories.image(caption="The bridge at dawn.", credit="Courier/Ana Ruiz"),
+    )
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_site_feed_items_carry_what_readers_need(client, story, fmt):
+    """Each item has its headline, absolute link, id, dates, authors, categories, summary
+    and the lead picture with caption and credit, and the feed parses strictly."""
+    response, parsed = _parse(client, f"/feeds/{fmt}/")
+    assert parsed.feed.language == "en"
+    entry = parsed.entries[0]
+    assert entry.title == "Harbour bridge vote <delayed> & reviewed"
+    assert entry.link == "http://testserver" + story.url
+    assert entry.id == f"urn:uuid:{story.translation_key}"
+    assert entry.published_parsed and entry.updated_parsed
+    assert [a.name for a in entry.authors] == ["Ana Ruiz", "Ben Osei"]
+    assert {t.term for t in entry.tags} == {"Politics", "Transport", "Budget"}
+    assert entry.summary == "Councillors want more time to read the costs."
+    media = entry.media_content[0]
+    assert media["url"].startswith("http://testserver/") and media["medium"] == "image"
+    assert entry.media_credit[0]["content"] == "Courier/Ana Ruiz"
+    ns = {"media": "http://search.yahoo.com/mrss/"}
+    tree = etree.fromstring(response.content)
+    assert tree.xpath("//media:content/media:description/text()", namespaces=ns) == [
+        "The bridge at dawn."
+    ]
+    enclosure = [link for link in entry.links if link.rel == "enclosure"][0]
+    assert enclosure.type == "image/jpeg" and enclosure.href == media["url"]
+
+
+def test_json_feed_follows_version_1_1(client, story):
+    """The JSON Feed names its version and gives each item id, url, dates, authors, tags."""
+    response = client.get("/feeds/json/")
+    assert response["Content-Type"].startswith("application/feed+json")
+    data = json.loads(response.content)
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert data["feed_url"] == "http://testserver/feeds/json/"
+    item = data["items"][0]
+    assert item["id"] == f"urn:uuid:{story.translation_key}"
+    assert item["url"] == "http://testserver" + story.url
+    assert item["title"] == story.title
+    assert item["date_published"].startswith(str(story.first_published_at.year))
+    assert [a["name"] for a in item["authors"]] == ["Ana Ruiz", "Ben Osei"]
+    assert set(item["tags"]) == {"Politics", "Transport", "Budget"}
+    assert item["image"].startswith("http://testserver/")
+    assert item["_masthead"]["image_credit"] == "Courier/Ana Ruiz"
+    assert "content_html" not in item
+
+
+def test_item_id_is_stable_across_edits(client, story):
+    """Editing and republishing a story keeps its feed id; the headline follows the edit."""
+    _, before = _parse(client, "/feeds/atom/")
+    story.title = "Harbour bridge vote delayed again"
+    story.slug = "bridge-vote-delayed-again"
+    story.save_revision().publish()
+    _, after = _parse(client, "/feeds/atom/")
+    assert after.entries[0].id == before.entries[0].id
+    assert after.entries[0].title == "Harbour bridge vote delayed again"
+
+
+def test_full_content_only_when_the_site_allows_and_without_scripts(client):
+    """With full content on, feeds carry the body with absolute links and no scripts."""
+    body = [
+        (
+            "paragraph",
+            RichText(
+                '<p>Read <a href="/politics/">the politics desk</a>.</p>'
+                '<script>alert("x")</script><p onclick="steal()">Second paragraph.</p>'
+            ),
+        )
+    ]
+    factories.article(title="Full story", body=body)
+    _, parsed = _parse(client, "/feeds/rss/")
+    assert "content" not in parsed.entries[0]
+
+    options = DiscoverySettings.for_site(Site.objects.get(is_default_site=True))
+    options.feed_full_content = True
+    options.save()
+    for fmt in ("rss", "atom"):
+        _, parsed = _parse(client, f"/feeds/{fmt}/")
+        content = parsed.entries[0].content[-1].value
+        assert 'href="http://testserver/politics/"' in content
+        assert "Second paragraph." in content
+        assert "<script" not in content and "alert" not in content and "onclick" not in content
+    item = json.loads(client.get("/feeds/json/").content)["items"][0]
+    assert "Second paragraph." in item["content_html"] and "<script" not in item["content_html"]
+
+
+def test_section_feed_includes_subsections_only(client):
+    """A section's feed has its own and its subsections' stories, not other sections'."""
+    politics = factories.section(title="Politics", slug="politics")
+    elections = factories.section(politics, title="Elections", slug="elections")
+    factories.article(politics, title="Budget story")
+    factories.article(elections, title="Ballot story")
+    factories.article(factories.section(title="Sport", slug="sport"), title="Match report")
+    _, parsed = _parse(client, "/feeds/section/politics/rss/")
+    assert {e.title for e in parsed.entries} == {"Budget story", "Ballot story"}
+    _, parsed = _parse(client, "/feeds/section/politics/elections/atom/")
+    assert [e.title for e in parsed.entries] == ["Ballot story"]
+    assert parsed.feed.title.startswith("Elections")
+
+
+def test_author_and_topic_feeds(client):
+    """An author's feed lists their stories; a topic's feed lists the stories tagged with it."""
+    ana = factories.author(name="Ana Ruiz", slug="ana-ruiz")
+    factories.article(title="Ana's story", authors=[ana], topics=["Ferries"])
+    factories.article(title="Someone else's story", topics=["Schools"])
+    _, parsed = _parse(client, "/feeds/author/ana-ruiz/rss/")
+    assert [e.title for e in parsed.entries] == ["Ana's story"]
+    _, parsed = _parse(client, "/feeds/topic/ferries/atom/")
+    assert [e.title for e in parsed.entries] == ["Ana's story"]
+
+
+def test_unknown_scopes_are_not_found(client):
+    """Unknown sections, authors, topics and formats answer 404 with a readable page."""
+    factories.article(topics=["Drafts only"], publish=False)
+    for url in (
+        "/feeds/section/nowhere/rss/",
+        "/feeds/author/nobody/atom/",
+        "/feeds/topic/drafts-only/json/",
+        "/feeds/xml/",
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_hidden_stories_appear_in_no_feed(client):
+    """Drafts, unpublished, scheduled and private stories are in no feed of any kind."""
+    section = factories.section(title="Local", slug="local")
+    factories.article(section, title="Visible story")
+    hidden = hidden_articles(section)
+    for url in ("/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/feeds/section/local/rss/"):
+        body = client.get(url).content.decode()
+        assert "Visible story" in body
+        for page in hidden:
+            assert page.title not in body, (url, page.title)
+
+
+def test_conditional_get_answers_304_until_something_changes(client, story):
+    """A reader sending back the ETag or Last-Modified gets 304 until a new story is out."""
+    first = client.get("/feeds/rss/")
+    assert "public" in first["Cache-Control"] and "max-age" in first["Cache-Control"]
+    assert not first.cookies
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/feeds/rss/", HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    factories.article(story.get_parent(), title="Newer story")
+    again = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and b"Newer story" in again.content
+
+
+def test_feed_queries_do_not_grow_with_items(client):
+    """A feed of twelve stories costs the same queries as a feed of two."""
+    section = factories.section()
+
+    def count():
+        client.get("/feeds/atom/")  # renditions are made once, on the first request
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/feeds/atom/").status_code == 200
+        return len(ctx)
+
+    for _ in range(2):
+        factories.article(section, topics=["A", "B"], lead_image=factories.image())
+    small = count()
+    for _ in range(10):
+        factories.article(
+            section,
+            authors=[factories.author(), factories.author()],
+            topics=["A", "C"],
+            lead_image=factories.image(),
+        )
+    assert count() == small
+
+
+def test_pages_advertise_their_feeds(client):
+    """Front, section, author and topic pages link their feeds with rel=alternate."""
+    from lxml import html
+
+    politics = factories.section(title="Politics", slug="politics")
+    ana = factories.author(slug="ana-ruiz")
+    factories.article(politics, authors=[ana], topics=["Ferries"])
+    expected = {
+        "/": "/feeds/rss/",
+        politics.url: "/feeds/section/politics/rss/",
+        "/authors/ana-ruiz/": "/feeds/author/ana-ruiz/rss/",
+        "/topics/ferries/": "/feeds/topic/ferries/rss/",
+    }
+    for url, feed_url in expected.items():
+        doc = html.fromstring(client.get(url).content)
+        hrefs = doc.xpath('//head/link[@rel="alternate"]/@href')
+        assert "http://testserver" + feed_url in hrefs, (url, hrefs)
+        assert "http://testserver/feeds/json/" in hrefs
