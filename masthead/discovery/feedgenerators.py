@@ -112,6 +112,3 @@ class JsonFeed(feedgenerator.SyndicationFeed):
                 "image_credit": item["image"].get("credit", ""),
             }
         return data
-
-
-__all__ = ["JsonFeed", "NewsAtomFeed", "NewsRssFeed", "SimplerXMLGenerator"]
