@@ -123,13 +123,16 @@ def cmd_serve(args):
 
 
 def scheduler_tick():
-    """One pass: publish pages whose go-live time has come, unpublish expired ones."""
+    """One pass: publish/unpublish pages on schedule, then the newsletter's periodic check."""
     from django.db import close_old_connections
 
     from masthead.news.services import scheduled_pages_publish
+    from masthead.newsletter.services import newsletter_run_scheduled
 
     close_old_connections()
     scheduled_pages_publish()
+    # Scheduled editions, daily digests, and sends whose worker died (lease ran out).
+    newsletter_run_scheduled()
 
 
 def scheduler_loop(stop_event, interval):

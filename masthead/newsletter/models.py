@@ -130,12 +130,33 @@ class Edition(ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The day a self-building digest covers; unique per list so a day is never sent twice.
+    digest_for = models.DateField(null=True, blank=True, editable=False)
+    # When send tasks were last handed to the workers (the periodic check re-dispatches
+    # editions whose worker died, see README.md "Failure and crash recovery").
+    dispatched_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "digest_for"], name="one_digest_per_list_and_day"
+            )
+        ]
 
     def __str__(self):
         return self.subject
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        # A line break in a subject would start a new mail header.
+        if any(ch in self.subject for ch in "\r\n\x00"):
+            raise ValidationError({"subject": "The subject must be a single line."})
+        if self.latest_from_section_id and not self.latest_count:
+            raise ValidationError(
+                {"latest_count": "Say how many of the latest stories to include."}
+            )
 
 
 class EditionArticle(Orderable):
