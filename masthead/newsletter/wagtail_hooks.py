@@ -33,6 +33,14 @@ class EditionEditView(generic.EditView):
         ]
 
 
+class EditionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        sent = Count("outbox", filter=Q(outbox__status=OutboxMessage.Status.SENT))
+        return Edition.objects.select_related("newsletter").annotate(
+            outbox_total=Count("outbox"), outbox_sent=sent
+        )
+
+
 class FiguresColumn(Column):
     """Progress in the listing: sent of queued, linking to the figures page."""
 
@@ -55,6 +63,7 @@ class EditionViewSet(ModelViewSet):
     name = admin_views.EDITION_URL_NAMESPACE
     url_prefix = "newsletter/editions"
     edit_view_class = EditionEditView
+    index_view_class = EditionIndexView
     list_filter = ["newsletter", "status", "kind"]
     search_fields = ["subject"]
     panels = [
@@ -82,11 +91,6 @@ class EditionViewSet(ModelViewSet):
             FiguresColumn("figures", label="Sent"),
         ]
 
-    def get_queryset(self, request):
-        sent = Count("outbox", filter=Q(outbox__status=OutboxMessage.Status.SENT))
-        return Edition.objects.select_related("newsletter").annotate(
-            outbox_total=Count("outbox"), outbox_sent=sent
-        )
 
     def get_urlpatterns(self):
         return [
