@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from masthead.newsletter import views
 
@@ -15,4 +15,6 @@ urlpatterns = [
         name="unsubscribe_one_click",
     ),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
+    # ESP delivery webhooks (bounces, complaints): esp/<provider>/tracking/ (django-anymail)
+    path("esp/", include("anymail.urls")),
 ]

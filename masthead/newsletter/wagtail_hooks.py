@@ -91,7 +91,6 @@ class EditionViewSet(ModelViewSet):
             FiguresColumn("figures", label="Sent"),
         ]
 
-
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),

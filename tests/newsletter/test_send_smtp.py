@@ -55,7 +55,7 @@ def test_every_reader_receives_the_edition_with_rfc8058_headers(
 def test_one_click_unsubscribe_from_the_header_stops_the_next_edition(
     client, smtp_server, django_capture_on_commit_callbacks
 ):
-    """POSTing List-Unsubscribe=One-Click to the header URL unsubscribes; the next mail skips them."""
+    """POSTing List-Unsubscribe=One-Click to the header URL unsubscribes; next mail skips them."""
     edition, subs = edition_with_readers(readers=2)
     _send(edition, django_capture_on_commit_callbacks)
     message = smtp_server.to(subs[0].member.email)[0] if smtp_server.wait_for(2) else None
