@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class DiscoveryConfig(AppConfig):
     name = "masthead.discovery"
     label = "discovery"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from masthead.discovery import receivers
+        from masthead.discovery.models import DiscoverySettings
+
+        post_save.connect(
+            receivers.discovery_settings_saved,
+            sender=DiscoverySettings,
+            dispatch_uid="discovery_settings_saved",
+        )

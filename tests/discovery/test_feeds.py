@@ -170,7 +170,7 @@ def test_hidden_stories_appear_in_no_feed(client):
             assert page.title not in body, (url, page.title)
 
 
-def test_conditional_get_answers_304_until_something_changes(client, story):
+def test_conditional_get_answers_304_until_something_changes(client, story, no_page_cache):
     """A reader sending back the ETag or Last-Modified gets 304 until a new story is out."""
     first = client.get("/feeds/rss/")
     assert "public" in first["Cache-Control"] and "max-age" in first["Cache-Control"]
@@ -183,7 +183,7 @@ def test_conditional_get_answers_304_until_something_changes(client, story):
     assert again.status_code == 200 and b"Newer story" in again.content
 
 
-def test_feed_queries_do_not_grow_with_items(client):
+def test_feed_queries_do_not_grow_with_items(client, no_page_cache):
     """A feed of twelve stories costs the same queries as a feed of two."""
     section = factories.section()
 
@@ -224,3 +224,13 @@ def test_pages_advertise_their_feeds(client):
         hrefs = doc.xpath('//head/link[@rel="alternate"]/@href')
         assert "http://testserver" + feed_url in hrefs, (url, hrefs)
         assert "http://testserver/feeds/json/" in hrefs
+
+
+def test_changing_the_full_content_setting_reaches_cached_feeds(client):
+    """Turning full content on shows in a feed that was already cached."""
+    factories.article(title="Cached story", body=factories.paragraphs("Whole body text."))
+    assert b"Whole body text." not in client.get("/feeds/atom/").content
+    options = DiscoverySettings.for_site(Site.objects.get(is_default_site=True))
+    options.feed_full_content = True
+    options.save()
+    assert b"Whole body text." in client.get("/feeds/atom/").content
