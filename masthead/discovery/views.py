@@ -3,13 +3,17 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 from masthead.discovery import selectors
 from masthead.discovery.feeds import FEED_CLASSES
 from masthead.discovery.models import DiscoverySettings
+from masthead.discovery.sitemaps import sitemaps
 
 FEED_MAX_AGE = 300
 
@@ -52,3 +56,68 @@ def feed(request, fmt, kind="site", key=""):
         response.headers["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     return response
+
+
+SITEMAP_MAX_AGE = 900
+# Wagtail's previews and "view draft" live under /admin/; the Django admin and the reader
+# account pages are nobody's search result either.
+PRIVATE_PATHS = ["/admin/", "/django-admin/", "/search/", "/account/"]
+
+
+def _sitemap_url(name, page=1):
+    url = settings.MASTHEAD_BASE_URL + reverse("discovery:sitemap", kwargs={"section": name})
+    return url if page == 1 else f"{url}?p={page}"
+
+
+def _cacheable(response, max_age):
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def sitemap_index(request):
+    """Every sitemap and each of its pages past the first, with its last change."""
+    entries = []
+    for name, sitemap in sitemaps().items():
+        lastmod = sitemap.get_latest_lastmod()
+        pages = sitemap.paginator.num_pages if name != "news" else 1
+        entries += [
+            {"location": _sitemap_url(name, p), "lastmod": lastmod} for p in range(1, pages + 1)
+        ]
+    response = TemplateResponse(
+        request,
+        "discovery/sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml; charset=utf-8",
+    )
+    return _cacheable(response, SITEMAP_MAX_AGE)
+
+
+def sitemap(request, section):
+    """One sitemap (or one 50,000-URL page of it); the news sitemap has its own template."""
+    template = "discovery/sitemap_news.xml" if section == "news" else "discovery/sitemap.xml"
+    response = django_sitemap(
+        request,
+        sitemaps=sitemaps(),
+        section=section,
+        template_name=template,
+        content_type="application/xml; charset=utf-8",
+    )
+    return _cacheable(response, SITEMAP_MAX_AGE)
+
+
+def robots_txt(request):
+    options = DiscoverySettings.for_request(request)
+    response = TemplateResponse(
+        request,
+        "discovery/robots.txt",
+        {
+            "keep_out": options.robots_keep_out_private,
+            "private_paths": PRIVATE_PATHS,
+            "sitemap_urls": [
+                settings.MASTHEAD_BASE_URL + reverse("discovery:sitemap_index"),
+                _sitemap_url("news"),
+            ],
+        },
+        content_type="text/plain; charset=utf-8",
+    )
+    return _cacheable(response, SITEMAP_MAX_AGE)

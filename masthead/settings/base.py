@@ -215,7 +215,13 @@ MASTHEAD_PAGE_CACHE_CONTROL = env.str(
     default="public, max-age=0, s-maxage=300, stale-while-revalidate=60",
 )
 # Listing URLs purged in the CDN whenever an article changes.
-MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS = ["/feeds/rss/", "/sitemap.xml", "/news-sitemap.xml"]
+MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS = [
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/feeds/json/",
+    "/sitemap.xml",
+    "/sitemap-news.xml",
+]
 
 # Content Security Policy sent on reader pages (see masthead.core.middleware).
 MASTHEAD_CSP = env.str(
