@@ -10,6 +10,8 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # Changes on every sign-in, which spends every sign-in link issued before it.
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="member_email_unique_ci")]

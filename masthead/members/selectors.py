@@ -22,3 +22,23 @@ def member_from_request(request):
 
 def member_get_by_email(*, email):
     return Member.objects.filter(email__iexact=email.strip()).first()
+
+
+def member_data(*, member):
+    """Everything Masthead keeps about the member, for their download (JSON-serialisable)."""
+    from masthead.members.signals import member_data_requested
+
+    data = {
+        "member": {
+            "email": member.email,
+            "display_name": member.display_name,
+            "created_at": member.created_at.isoformat(),
+            "confirmed_at": member.confirmed_at.isoformat() if member.confirmed_at else None,
+            "last_signed_in_at": (
+                member.last_signed_in_at.isoformat() if member.last_signed_in_at else None
+            ),
+        }
+    }
+    for _receiver, sections in member_data_requested.send(sender=Member, member=member):
+        data.update(sections or {})
+    return data

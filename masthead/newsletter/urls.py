@@ -15,6 +15,7 @@ urlpatterns = [
         name="unsubscribe_one_click",
     ),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("mine/", views.my_newsletters, name="mine"),
     # ESP delivery webhooks (bounces, complaints): esp/<provider>/tracking/ (django-anymail)
     path("esp/", include("anymail.urls")),
 ]

@@ -6,15 +6,17 @@ shared and cacheable: its form carries no token (see masthead.delivery.views).
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from masthead.members.models import Member
+from masthead.members.selectors import member_from_request
+from masthead.members.throttle import attempt_allowed, client_address
 from masthead.newsletter import tokens
 from masthead.newsletter.confirmation import queue_confirmation_email
 from masthead.newsletter.forms import PreferencesForm, SignupForm
@@ -29,23 +31,6 @@ from masthead.newsletter.subscriptions import (
     subscriptions_request,
     subscriptions_set,
 )
-
-RATE_WINDOW = 3600  # seconds
-
-
-def _limit(name, default):
-    return getattr(settings, name, default)
-
-
-def _within_limit(key, limit):
-    """Count one attempt against `key`; False once more than `limit` fall in the window."""
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count <= limit
 
 
 def _link_problem(request, error, *, status=400):
@@ -79,8 +64,8 @@ def subscribe(request):
     form = SignupForm(request.POST, request=request)
     if form.is_bot():
         return redirect("newsletter:check_inbox")
-    ip = request.META.get("REMOTE_ADDR", "")
-    if not _within_limit(f"newsletter:signup:ip:{ip}", _limit("MASTHEAD_SIGNUP_PER_IP", 20)):
+    ip = client_address(request)
+    if not attempt_allowed(f"signup:ip:{ip}", getattr(settings, "MASTHEAD_SIGNUP_PER_IP", 20)):
         return render(request, "newsletter/too_many.html", status=429)
     if not form.is_valid():
         context = _signup_context(form, source=request.POST.get("source", "")[:500])
@@ -89,8 +74,8 @@ def subscribe(request):
     email = form.cleaned_data["email"]
     # Past the per-address limit the answer stays the same, so the form cannot be used to
     # learn anything, and nobody's inbox can be flooded with confirmation mail.
-    if _within_limit(
-        f"newsletter:signup:addr:{email.lower()}", _limit("MASTHEAD_SIGNUP_PER_ADDRESS", 3)
+    if attempt_allowed(
+        f"signup:addr:{email.lower()}", getattr(settings, "MASTHEAD_SIGNUP_PER_ADDRESS", 3)
     ):
         member, pending = subscriptions_request(
             email=email,
@@ -209,31 +194,44 @@ def preferences(request, token):
     return preferences_page(request, member=member, source="preferences link")
 
 
-def preferences_page(
-    request, *, member, source, template="newsletter/preferences.html", extra=None
-):
-    """The newsletter choices form; shared with the signed-in account page."""
+def preferences_form_for(member, data=None):
+    if data is not None:
+        return PreferencesForm(data, member=member)
     live = [
         s.newsletter
         for s in subscriptions_of_member(member=member)
         if s.status == Subscription.Status.ACTIVE
     ]
+    return PreferencesForm(initial={"lists": live}, member=member)
+
+
+@never_cache
+def my_newsletters(request):
+    """The signed-in member's newsletter choices (also embedded in the account page)."""
+    member = member_from_request(request)
+    if member is None:
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('members:sign_in')}?{query}")
+    return preferences_page(request, member=member, source="account page")
+
+
+def preferences_page(request, *, member, source):
+    """The newsletter choices form, for a signed link or a signed-in member."""
     saved = False
     if request.method == "POST":
-        form = PreferencesForm(request.POST, member=member)
+        form = preferences_form_for(member, request.POST)
         if form.is_valid():
             subscriptions_set(member=member, newsletters=form.cleaned_data["lists"], source=source)
             saved = True
-            form = PreferencesForm(
-                initial={"lists": list(form.cleaned_data["lists"])}, member=member
-            )
+            form = preferences_form_for(member)
     else:
-        form = PreferencesForm(initial={"lists": live}, member=member)
+        form = preferences_form_for(member)
     context = {
         "member": member,
         "form": form,
         "saved": saved,
         "consent_wording": consent_wording(),
-        **(extra or {}),
     }
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(
+        request, "newsletter/preferences.html", context, status=400 if form.errors else 200
+    )

@@ -17,3 +17,19 @@ def newsletter_signup_form(source="", prefix="nl", with_name=False):
         "consent_wording": consent_wording(),
         "consent_version": CURRENT_CONSENT,
     }
+
+
+@register.inclusion_tag("newsletter/_preferences_form.html", takes_context=True)
+def newsletter_preferences_form(context, member):
+    """The member's newsletter choices, posting to the signed-in preferences page."""
+    from django.urls import reverse
+
+    from masthead.newsletter.views import preferences_form_for
+
+    return {
+        "form": preferences_form_for(member),
+        "member": member,
+        "consent_wording": consent_wording(),
+        "action": reverse("newsletter:mine"),
+        "csrf_token": context.get("csrf_token"),
+    }

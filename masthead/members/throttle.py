@@ -1,0 +1,23 @@
+"""Fixed-window attempt counters in the shared cache, for forms that send mail."""
+
+from django.core.cache import cache
+
+WINDOW = 3600  # seconds
+
+
+def attempt_allowed(key, limit, window=WINDOW):
+    """Count one attempt against `key`; False once more than `limit` fall in the window."""
+    key = f"throttle:{key}"
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, window)
+        count = 1
+    return count <= limit
+
+
+def client_address(request):
+    # REMOTE_ADDR only: a forwarded-for header is the client's to forge unless a trusted
+    # proxy rewrites it, and the proxy in front of gunicorn sets REMOTE_ADDR for us.
+    return request.META.get("REMOTE_ADDR", "")
