@@ -40,22 +40,52 @@ def _prepare(*, quiet=False):
     _manage("collectstatic", "--no-input", verbosity=0)
 
 
-def server_command(host, port, workers):
+SERVERS = ("granian", "gunicorn")
+
+
+def server_command(host, port, workers, *, server=None, threads=None):
+    """The production web server: granian by default (measured in docs/performance.md).
+
+    MASTHEAD_SERVER=gunicorn selects gunicorn's threaded workers instead; WEB_THREADS sets
+    threads per worker process for either.
+    """
+    server = server or os.environ.get("MASTHEAD_SERVER", "granian")
+    threads = threads or int(os.environ.get("WEB_THREADS", "2"))
+    if server == "gunicorn":
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "masthead.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+        ]
+    if server != "granian":
+        raise SystemExit(f"Unknown MASTHEAD_SERVER {server!r}: choose one of {', '.join(SERVERS)}.")
     return [
         sys.executable,
         "-m",
-        "gunicorn",
-        "masthead.wsgi:application",
-        "--bind",
-        f"{host}:{port}",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
         "--workers",
         str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--access-logfile",
-        "-",
+        "--blocking-threads",
+        str(threads),
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "masthead.wsgi:application",
     ]
 
 
@@ -178,7 +208,7 @@ def build_parser():
     )
     serve = sub.add_parser(
         "serve",
-        help="Run the production web server (gunicorn).",
+        help="Run the production web server (granian; MASTHEAD_SERVER=gunicorn for gunicorn).",
         description="Apply migrations, collect static files and run the web server.",
     )
     for p in (demo, serve):

@@ -210,6 +210,8 @@ MASTHEAD_PAGE_CACHE_SHARED = bool(_cache_url)
 MASTHEAD_PAGE_CACHE_STAMP_FILE = VAR_DIR / "page-cache.stamp"
 # Seconds a process may serve from memory before checking for purges from elsewhere.
 MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = env.float("MASTHEAD_PAGE_CACHE_CHECK_INTERVAL", default=0.5)
+# Seconds an entry may stay in the shared cache (purges, not this, keep pages fresh).
+MASTHEAD_PAGE_CACHE_TIMEOUT = env.int("MASTHEAD_PAGE_CACHE_TIMEOUT", default=86400)
 MASTHEAD_PAGE_CACHE_CONTROL = env.str(
     "MASTHEAD_PAGE_CACHE_CONTROL",
     default="public, max-age=0, s-maxage=300, stale-while-revalidate=60",
