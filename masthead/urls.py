@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from masthead.delivery import routing as delivery_routing
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -34,7 +36,11 @@ else:
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's page serving with site and route lookups remembered (masthead.delivery).
+    re_path(r"^((?:[\w\-]+/)*)$", delivery_routing.serve, name="masthead_serve"),
+    path("", include(wagtail_urls)),
+]
 
 handler404 = "masthead.core.views.page_not_found"
 handler500 = "masthead.core.views.server_error"
