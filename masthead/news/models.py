@@ -91,7 +91,7 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """Everything a story card shows, fetched with the articles, not per card."""
-        return self.select_related("lead_image").prefetch_related(
+        return self.select_related("lead_image", "comment_thread").prefetch_related(
             "lead_image__renditions", "bylines__author"
         )
 
