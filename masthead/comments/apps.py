@@ -17,6 +17,10 @@ MODERATOR_PERMISSIONS = [
 ]
 
 
+# Editors close threads and may moderate too; they get the queue, not the blocklist.
+EDITOR_PERMISSIONS = [("comments", "comment", "moderate_comment")]
+
+
 def ensure_moderators_group(**kwargs):
     """The Moderators group holds the comment permissions; safe to run on every migrate."""
     from django.apps import apps
@@ -34,6 +38,12 @@ def ensure_moderators_group(**kwargs):
         ).first()
         if perm is not None:
             group.permissions.add(perm)
+    editors = Group.objects.filter(name="Editors").first()
+    if editors is not None:
+        for app_label, _model, codename in EDITOR_PERMISSIONS:
+            editors.permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
 
 
 class CommentsConfig(AppConfig):

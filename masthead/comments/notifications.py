@@ -38,7 +38,7 @@ def reply_notice_send(*, comment_id):
     """
     with transaction.atomic():
         reply = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .select_related("parent__member", "article")
             .filter(pk=comment_id)
             .first()

@@ -10,7 +10,7 @@ from tests.comments.conftest import member, policy
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PWN = "window.__pwned=1;document.title='pwned'"
@@ -84,7 +84,7 @@ def _assert_harmless(tab, expected_title):
     assert tab.console_errors == []
 
 
-def test_hostile_corpus_renders_inert_and_contained(live_server, page, settings):  # noqa: F811
+def test_hostile_corpus_renders_inert_and_contained(live_server, page, settings, wagtail_base):  # noqa: F811
     """Hostile bodies and names render as text in Chromium: no script runs, nothing overflows."""
     settings.COMMENTS_RATE_LIMITS_IP = [(60, 1000)]
     section = factories.section()
@@ -116,7 +116,7 @@ def test_hostile_corpus_renders_inert_and_contained(live_server, page, settings)
     assert dialogs == []
 
 
-def test_admin_queue_moderation_in_browser(live_server, page):  # noqa: F811
+def test_admin_queue_moderation_in_browser(live_server, page, wagtail_base):  # noqa: F811
     """A moderator signs in, approves one comment, bulk-rejects two, bans a member."""
     section = factories.section()
     policy(section, moderation="pre")

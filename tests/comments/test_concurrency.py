@@ -12,7 +12,7 @@ from tests.comments.conftest import member, policy
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 CSRF = "c" * 32  # Django accepts the unmasked secret in the form when it matches the cookie
@@ -25,7 +25,7 @@ def _session_cookie(who):
     return session.session_key
 
 
-def test_200_concurrent_posts_all_stored_once(live_server, settings):
+def test_200_concurrent_posts_all_stored_once(live_server, settings, wagtail_base):
     """200 members posting at once on one story: 200 comments, none twice, count 200."""
     settings.COMMENTS_RATE_LIMITS_IP = [(60, 10_000)]
     section = factories.section()
