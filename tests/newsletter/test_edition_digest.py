@@ -1,7 +1,6 @@
 """The daily digest builds itself from a section's last 24 hours, once per day."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +10,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-MORNING = datetime(2026, 11, 20, 7, 0, tzinfo=dt_timezone.utc)
+MORNING = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 
 
 @pytest.fixture
