@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from masthead.demo.loader import demo_site_exists, ensure_admin, load_demo_site
+from masthead.newsletter.demo import demo_newsletter_lists_ensure
 
 
 class Command(BaseCommand):
@@ -17,6 +18,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded the demo site. Featured story: {featured.url}")
             )
+        created_lists = demo_newsletter_lists_ensure()
+        if created_lists:
+            self.stdout.write(f"Added newsletters: {', '.join(created_lists)}.")
         password = ensure_admin()
         if password:
             self.stdout.write(
