@@ -5,6 +5,7 @@ from masthead.discovery import views
 app_name = "discovery"
 FMT = "(?P<fmt>rss|atom|json)"
 urlpatterns = [
+    re_path(r"^search/$", views.search, name="search"),
     re_path(r"^sitemap\.xml$", views.sitemap_index, name="sitemap_index"),
     re_path(r"^sitemap-(?P<section>[-\w]+)\.xml$", views.sitemap, name="sitemap"),
     re_path(r"^robots\.txt$", views.robots_txt, name="robots_txt"),

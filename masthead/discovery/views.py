@@ -12,8 +12,11 @@ from django.utils.http import http_date, quote_etag
 
 from masthead.discovery import selectors
 from masthead.discovery.feeds import FEED_CLASSES
+from masthead.discovery.forms import SearchForm
 from masthead.discovery.models import DiscoverySettings
+from masthead.discovery.search import MAX_QUERY_CHARS, highlight, parse_query, search_articles
 from masthead.discovery.sitemaps import sitemaps
+from masthead.news.models import paginate
 
 FEED_MAX_AGE = 300
 
@@ -121,3 +124,43 @@ def robots_txt(request):
         content_type="text/plain; charset=utf-8",
     )
     return _cacheable(response, SITEMAP_MAX_AGE)
+
+
+SEARCH_RESULTS_PER_PAGE = 20
+SEARCH_MAX_AGE = 60
+
+
+def search(request):
+    """The search page: results for what was typed, filtered, sorted, paginated."""
+    form = SearchForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # errors are shown beside their fields; valid filters still apply
+    query = parse_query(request.GET.get("q", ""))
+    page_obj = None
+    results = []
+    if query or form.has_filters():
+        matches = search_articles(query=query, **form.filters())
+        page_obj = paginate(request, matches, per_page=SEARCH_RESULTS_PER_PAGE)
+        terms = query.terms()
+        results = [
+            {
+                "story": story,
+                "headline": highlight(story.title, terms),
+                "dek": highlight(story.dek, terms),
+            }
+            for story in page_obj.object_list
+        ]
+    response = TemplateResponse(
+        request,
+        "discovery/search_page.html",
+        {
+            "form": form,
+            "query": query,
+            "query_text": request.GET.get("q", "")[:MAX_QUERY_CHARS],
+            "results": results,
+            "page_obj": page_obj,
+        },
+    )
+    # Each query is its own page: useful to readers, noise in a search engine's index.
+    response.headers["X-Robots-Tag"] = "noindex"
+    return _cacheable(response, SEARCH_MAX_AGE)

@@ -296,6 +296,8 @@ class ArticlePage(MastheadPage):
     ]
     search_fields = [
         *Page.search_fields,
+        # Headline above standfirst above body: distinct boosts become PostgreSQL weights B, C, D.
+        index.SearchField("title", boost=5),
         index.SearchField("dek", boost=2),
         index.SearchField("body"),
         index.FilterField("kicker"),

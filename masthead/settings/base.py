@@ -187,7 +187,14 @@ WAGTAIL_SITE_NAME = MASTHEAD_PUBLICATION_NAME
 WAGTAILADMIN_BASE_URL = MASTHEAD_BASE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "images.NewsImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        # Wagtail's database backend, with the headline weighted on SQLite as on PostgreSQL.
+        "BACKEND": "masthead.discovery.search_backend",
+        # PostgreSQL's text-search configuration (stemming, stop words); SQLite ignores it.
+        "SEARCH_CONFIG": env.str("MASTHEAD_SEARCH_CONFIG", default="english"),
+    }
+}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_ENABLED = True

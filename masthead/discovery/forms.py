@@ -1,0 +1,70 @@
+from django import forms
+
+from masthead.news.models import Author, Kicker, SectionPage, articles_published
+
+
+class SearchForm(forms.Form):
+    """The search page's filters. The query itself is parsed in search.parse_query: any text
+    is acceptable there, so it is a plain field without validation that could reject it."""
+
+    q = forms.CharField(label="Search for", required=False, strip=True)
+    section = forms.ModelChoiceField(
+        label="Section", queryset=SectionPage.objects.none(), required=False, empty_label="Any"
+    )
+    author = forms.ModelChoiceField(
+        label="Author",
+        queryset=Author.objects.none(),
+        required=False,
+        empty_label="Anyone",
+        to_field_name="slug",
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kicker = forms.ChoiceField(
+        label="Label", choices=[("", "Any"), *Kicker.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[("relevance", "Relevance"), ("newest", "Newest first")],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = (
+            SectionPage.objects.live().public().order_by("path").only("title", "path", "depth")
+        )
+        self.fields["author"].queryset = (
+            Author.objects.filter(bylines__article__in=articles_published().values("pk"))
+            .distinct()
+            .order_by("name")
+            .only("name", "slug")
+        )
+        self.fields["section"].label_from_instance = lambda s: "— " * (s.depth - 3) + s.title
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def filters(self):
+        """Valid filters only: a bad value is reported on the form and otherwise ignored."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "section": data.get("section"),
+            "author": data.get("author"),
+            "date_from": data.get("date_from") if "date_to" not in self.errors else None,
+            "date_to": data.get("date_to"),
+            "kicker": data.get("kicker") or "",
+            "newest": data.get("sort") == "newest",
+        }
+
+    def has_filters(self):
+        f = self.filters()
+        return any(f[k] for k in ("section", "author", "date_from", "date_to", "kicker"))

@@ -1,0 +1,239 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from lxml import html
+
+from masthead.news.models import articles_published
+from tests import factories
+from tests.discovery.helpers import hidden_articles
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response, html.fromstring(response.content)
+
+
+def _headlines(doc):
+    return [h.text_content() for h in doc.xpath('//li[@class="search-result"]//h3')]
+
+
+def test_headline_match_ranks_above_body_match(client):
+    """A story with the word in its headline comes before one with it only in the body."""
+    section = factories.section()
+    factories.article(
+        section,
+        title="Council meets on Tuesday",
+        body=factories.paragraphs("The lighthouse keeper spoke about the lighthouse repairs."),
+    )
+    factories.article(section, title="Lighthouse repairs approved")
+    _, doc = _search(client, q="lighthouse")
+    assert _headlines(doc) == ["Lighthouse repairs approved", "Council meets on Tuesday"]
+
+
+@pytest.mark.postgres
+def test_postgres_weighs_headline_over_standfirst_over_body_and_stems(client):
+    """On PostgreSQL: headline > standfirst > body, and 'ferries' finds 'ferry'."""
+    section = factories.section()
+    factories.article(section, title="In the body", body=factories.paragraphs("A new ferry route."))
+    factories.article(section, title="In the standfirst", dek="The ferry route opens.")
+    factories.article(section, title="Ferry route opens")
+    _, doc = _search(client, q="ferries")
+    assert _headlines(doc) == ["Ferry route opens", "In the standfirst", "In the body"]
+
+
+def test_quoted_phrase_matches_words_together_only(client):
+    """A quoted phrase finds the words side by side, not apart."""
+    section = factories.section()
+    factories.article(section, title="Harbour bridge closes for repairs")
+    factories.article(section, title="Bridge over the harbour", dek="A different crossing.")
+    _, doc = _search(client, q='"harbour bridge"')
+    assert _headlines(doc) == ["Harbour bridge closes for repairs"]
+    _, doc = _search(client, q="harbour bridge")
+    assert len(_headlines(doc)) == 2
+
+
+def test_matches_are_highlighted_and_escaped(client):
+    """Matching words are marked in headline and standfirst; the rest stays escaped text."""
+    factories.article(title="Ferry <b>timetable</b> changes", dek="New ferry times from May.")
+    response, doc = _search(client, q="ferry")
+    body = response.content.decode()
+    assert "<mark>Ferry</mark> &lt;b&gt;timetable&lt;/b&gt; changes" in body
+    assert "New <mark>ferry</mark> times from May." in body
+    assert doc.xpath("//h3//b") == []
+
+
+def test_filters_narrow_results(client):
+    """Section (with subsections), author, date range and label each narrow the results."""
+    politics = factories.section(title="Politics")
+    elections = factories.section(politics, title="Elections")
+    sport = factories.section(title="Sport")
+    ana = factories.author(name="Ana Ruiz", slug="ana-ruiz")
+    now = timezone.now()
+    factories.article(politics, title="Budget vote", published_at=now - timedelta(days=40))
+    factories.article(elections, title="Ballot vote", authors=[ana], kicker="analysis")
+    factories.article(sport, title="Vote for player of the year", authors=[ana])
+
+    _, doc = _search(client, q="vote", section=politics.pk)
+    assert sorted(_headlines(doc)) == ["Ballot vote", "Budget vote"]
+    _, doc = _search(client, q="vote", author="ana-ruiz")
+    assert sorted(_headlines(doc)) == ["Ballot vote", "Vote for player of the year"]
+    _, doc = _search(client, q="vote", kicker="analysis")
+    assert _headlines(doc) == ["Ballot vote"]
+    since = (now - timedelta(days=7)).date().isoformat()
+    _, doc = _search(client, q="vote", date_from=since)
+    assert "Budget vote" not in _headlines(doc) and len(_headlines(doc)) == 2
+    until = (now - timedelta(days=30)).date().isoformat()
+    _, doc = _search(client, q="vote", date_to=until)
+    assert _headlines(doc) == ["Budget vote"]
+    _, doc = _search(client, section=sport.pk)
+    assert _headlines(doc) == ["Vote for player of the year"]
+
+
+def test_sort_by_newest(client):
+    """Sorting by newest puts the latest story first, whatever matches best."""
+    section = factories.section()
+    now = timezone.now()
+    factories.article(section, title="Tram tram tram", published_at=now - timedelta(days=3))
+    factories.article(
+        section, title="Late news", dek="A tram stopped.", published_at=now - timedelta(hours=1)
+    )
+    _, doc = _search(client, q="tram")
+    assert _headlines(doc)[0] == "Tram tram tram"
+    _, doc = _search(client, q="tram", sort="newest")
+    assert _headlines(doc) == ["Late news", "Tram tram tram"]
+
+
+def test_results_paginate_and_keep_the_query(client):
+    """Twenty-five matches make two pages; page links carry the query and filters."""
+    section = factories.section()
+    for n in range(25):
+        factories.article(section, title=f"Market report {n}")
+    _, doc = _search(client, q="market", sort="newest")
+    assert len(_headlines(doc)) == 20
+    next_link = doc.xpath('//nav[@aria-label="Result pages"]//a[@rel="next"]/@href')[0]
+    assert "q=market" in next_link and "sort=newest" in next_link and "page=2" in next_link
+    response = client.get("/search/" + next_link)
+    assert len(_headlines(html.fromstring(response.content))) == 5
+
+
+def test_empty_states(client):
+    """No query shows how to search; a query without matches says so plainly."""
+    factories.article(title="Something")
+    _, doc = _search(client)
+    assert "Type a word" in doc.text_content() and not _headlines(doc)
+    _, doc = _search(client, q="zeppelin")
+    assert doc.xpath('//h2[@id="no-results"]/text()') == ["No stories found"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "harbour " * 2_000,
+        '"unbalanced quote',
+        'two "quoted" "phrases" "',
+        "'; DROP TABLE wagtailcore_page; --",
+        r".*+?[](){}|^$\ % _ ' \" ` ~",
+        "AND OR NOT NEAR * ^ -",
+        "\x00\x1f null and control",
+        "ﬁsh 🐟 ünïcødé",
+    ],
+)
+def test_bad_queries_give_a_normal_page(client, query):
+    """Empty, huge, unbalanced, SQL-like or regex-like queries get an ordinary results page."""
+    factories.article(title="Harbour news")
+    response, doc = _search(client, q=query)
+    assert doc.xpath("//h1/text()") == ["Search"]
+    if len(query) > 200:
+        assert "shortened to its first 200 characters" in response.content.decode()
+
+
+def test_bad_filter_values_are_explained_and_ignored(client):
+    """Nonsense filter values are reported beside their field and the search still runs."""
+    factories.article(title="Harbour news")
+    response, doc = _search(
+        client, q="harbour", section="abc", author="nobody", date_from="not-a-date", kicker="zzz"
+    )
+    assert len(doc.xpath('//span[@class="field-error"]')) == 4
+    assert _headlines(doc) == ["Harbour news"]
+    _, doc = _search(client, q="harbour", date_from="2026-05-02", date_to="2026-05-01")
+    assert "end date is before the start date" in doc.text_content()
+
+
+def test_search_pages_are_not_indexed_but_are_cacheable(client):
+    """Results pages ask search engines not to index them, and carry no cookie."""
+    factories.article(title="Harbour news")
+    response, doc = _search(client, q="harbour")
+    assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex, follow"]
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "public" in response["Cache-Control"] and not response.cookies
+
+
+def test_header_search_box_goes_to_the_search_page(client):
+    """Every page's header has a labelled search box that submits to /search/."""
+    factories.article()
+    doc = html.fromstring(client.get("/").content)
+    form = doc.xpath('//header//form[@role="search"]')[0]
+    assert form.get("action") == "/search/" and form.get("method") == "get"
+    assert doc.xpath('//label[@for="site-search-q"]') and form.xpath('.//input[@name="q"]')
+
+
+def test_published_story_is_findable_and_unpublished_one_disappears(client):
+    """Publishing makes a story findable; unpublishing removes it; hidden ones never show."""
+    section = factories.section()
+    hidden_articles(section)
+    story = factories.article(section, title="Zeppelin lands in the park")
+    _, doc = _search(client, q="zeppelin")
+    assert _headlines(doc) == ["Zeppelin lands in the park"]
+    story.unpublish()
+    _, doc = _search(client, q="zeppelin")
+    assert _headlines(doc) == []
+    for term in ("secret", "withdrawn", "embargoed", "private"):
+        _, doc = _search(client, q=term)
+        assert _headlines(doc) == [], term
+
+
+def test_search_queries_do_not_grow_with_results(client, no_page_cache):
+    """A page of twenty results costs the same queries as a page of two."""
+    section = factories.section()
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            _search(client, q="orchard")
+        return len(ctx)
+
+    for _ in range(2):
+        factories.article(section, title="Orchard story", lead_image=factories.image())
+    small = count()
+    for _ in range(18):
+        factories.article(
+            section,
+            title="Orchard story",
+            authors=[factories.author(), factories.author()],
+            lead_image=factories.image(),
+        )
+    assert count() == small
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_indexes_through_the_task_worker(client, settings):
+    """With the database task queue, a published story is findable once the worker has run."""
+    from django_tasks_db.models import DBTaskResult
+
+    # django-tasks drops its configured backends when TASKS changes.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    story = factories.article(title="Quokka spotted downtown")
+    queued = DBTaskResult.objects.filter(task_path__endswith="insert_or_update_object_task")
+    assert queued.filter(args_kwargs__args__2=str(story.pk)).exists()
+    assert not list(articles_published().search("quokka"))
+    call_command("db_worker", batch=True, queue_name="*", verbosity=0)
+    assert [a.pk for a in articles_published().search("quokka")] == [story.pk]
