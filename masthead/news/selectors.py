@@ -1,6 +1,6 @@
 """Reads behind the news pages, shaped so a page costs a fixed number of queries."""
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 
 from masthead.news.models import ArticlePage, Author
 
@@ -9,19 +9,38 @@ def _body_images(article):
     return [block.value["image"] for block in article.body if block.block_type == "image"]
 
 
+RELATED_CANDIDATES = 50
+
+
 def related_articles(*, article, limit=4):
-    """Published stories sharing topics or the section, best overlap first, newest next."""
+    """ "More on this": published stories sharing the story's topics or section, never the
+    story itself. Stories sharing both come first, then topic-only, then section-only;
+    newest first within each. Only the newest candidates are weighed, so the cost stays
+    flat however large the archive: three queries plus the cards' prefetches.
+    """
+    from masthead.news.models import ArticleTopic
+
     topic_ids = [tag.pk for tag in article.topics.all()]
-    section = article.get_parent()
-    matches = Q(tagged_topics__tag_id__in=topic_ids) | Q(path__startswith=section.path)
-    return list(
+    section_path = article.path[: -article.steplen]
+    tagged = ArticleTopic.objects.filter(tag_id__in=topic_ids)
+    candidates = list(
         ArticlePage.objects.published()
         .exclude(pk=article.pk)
-        .filter(matches)
-        .annotate(shared=Count("tagged_topics", filter=Q(tagged_topics__tag_id__in=topic_ids)))
-        .order_by("-shared", "-first_published_at")
-        .for_listing()[:limit]
+        .filter(Q(pk__in=tagged.values("content_object_id")) | Q(path__startswith=section_path))
+        .annotate(shares_topic=Exists(tagged.filter(content_object_id=OuterRef("pk"))))
+        .order_by("-first_published_at", "-pk")
+        .values("pk", "path", "shares_topic")[:RELATED_CANDIDATES]
     )
+
+    def tier(row):
+        return (not row["shares_topic"]) * 2 + (not row["path"].startswith(section_path))
+
+    # sorted() is stable, so newest-first order holds within each tier.
+    chosen = [row["pk"] for row in sorted(candidates, key=tier)[:limit]]
+    if not chosen:
+        return []
+    cards = ArticlePage.objects.filter(pk__in=chosen).for_listing().in_bulk()
+    return [cards[pk] for pk in chosen if pk in cards]
 
 
 def article_page_data(*, article):
