@@ -24,14 +24,14 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 else:
-    from django.views.static import serve
+    from masthead.delivery.views import serve_media
 
     # Media from local disk when no object storage is configured; production fronts this
     # with the CDN or serves MEDIA_ROOT from the proxy (docs/production.md).
     urlpatterns += [
         path(
             f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
+            serve_media,
             {"document_root": settings.MEDIA_ROOT},
         )
     ]

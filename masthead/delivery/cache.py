@@ -244,7 +244,8 @@ class Entry:
                 ("X-Masthead-Cache", "hit"),
             ]
         self.not_modified = [
-            (k, v) for k, v in common if k in ("Cache-Control", "Vary", "ETag", "Last-Modified")
+            *((k, v) for k, v in common if k in ("Cache-Control", "Vary", "ETag", "Last-Modified")),
+            ("X-Masthead-Cache", "hit"),
         ]
         self.size = sum(len(b) for b in self.bodies.values()) + 1024
 

@@ -53,3 +53,20 @@ def csrf_failure(request, reason=""):
         {"resubmit": resubmit, "fields": fields, "action": request.get_full_path()},
         status=403,
     )
+
+
+# Renditions are named by their source file, focal point and filter: a changed image gets a
+# new name, so a rendition URL never changes content and may be cached for a year.
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_CACHE_CONTROL = "public, max-age=3600"
+
+
+def serve_media(request, path, document_root=None):
+    """Local media (when no object storage is configured) with cache lifetimes."""
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=document_root)
+    if response.status_code == 200:
+        immutable = path.startswith("images/")
+        response["Cache-Control"] = RENDITION_CACHE_CONTROL if immutable else MEDIA_CACHE_CONTROL
+    return response
