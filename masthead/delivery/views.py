@@ -62,10 +62,13 @@ MEDIA_CACHE_CONTROL = "public, max-age=3600"
 
 
 def serve_media(request, path, document_root=None):
-    """Local media (when no object storage is configured) with cache lifetimes."""
+    """Local media (when no object storage is configured) with cache lifetimes.
+
+    MEDIA_ROOT is read per request, not when the URLconf was built."""
+    from django.conf import settings
     from django.views.static import serve
 
-    response = serve(request, path, document_root=document_root)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if response.status_code == 200:
         immutable = path.startswith("images/")
         response["Cache-Control"] = RENDITION_CACHE_CONTROL if immutable else MEDIA_CACHE_CONTROL
