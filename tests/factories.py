@@ -37,12 +37,27 @@ def author(**fields):
     return Author.objects.create(**defaults)
 
 
+def _tree_root():
+    """The page tree's root, default locale and root collection, which migrations create and
+    the flush after a transactional (live-server) test removes."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    return Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def home():
     """The front page, made the default site's root (replacing Wagtail's welcome page)."""
     existing = HomePage.objects.first()
     if existing:
         return existing
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _tree_root()
     for placeholder in root.get_children().filter(content_type__model="page"):
         placeholder.delete()
     page = HomePage(title="Home", slug="home")

@@ -8,24 +8,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _page_tree_root():
-    """The tree root and default locale, which migrations create and an earlier
-    transactional test's flush may have removed."""
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
-
-
 @pytest.fixture
 def cached_story(live_server):
     """An article with the newsletter box, already in the page cache."""
-    _page_tree_root()
     factories.newsletter_list(name="Daily briefing", slug="daily")
     story = factories.article(newsletter_promo=True, title="Harbour wall repaired")
     return live_server.url + story.url
