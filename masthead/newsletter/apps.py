@@ -1,5 +1,25 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+EDITION_PERMISSIONS = ["add_edition", "change_edition", "delete_edition", "view_edition"]
+
+
+def grant_editors_editions(**kwargs):
+    """Editors compose and send editions; safe to run on every migrate."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    create_permissions(
+        apps.get_app_config("newsletter"), verbosity=0, using=kwargs.get("using", "default")
+    )
+    editors = Group.objects.filter(name="Editors").first()
+    if editors is not None:
+        editors.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="newsletter", codename__in=EDITION_PERMISSIONS
+            )
+        )
 
 
 class NewsletterConfig(AppConfig):
@@ -7,6 +27,7 @@ class NewsletterConfig(AppConfig):
     label = "newsletter"
 
     def ready(self):
+        post_migrate.connect(grant_editors_editions, sender=self)
         from anymail.signals import tracking
 
         from masthead.members.models import Member

@@ -146,3 +146,16 @@ def test_no_alert_for_a_draft_story(admin_client):
     """A story that is not published cannot be sent as an alert."""
     draft = factories.article(publish=False)
     assert admin_client.get(url("alert", draft.pk)).status_code == 404
+
+
+def test_editors_group_may_compose_and_send(client):
+    """A member of the newsroom's Editors group sees the editions admin and can send."""
+    from tests.news.newsroom import staff
+
+    client.force_login(staff("Editors"))
+    assert client.get(url("index")).status_code == 200
+    edition, _ = edition_with_readers(readers=1, images=False)
+    assert client.get(url("send", edition.pk)).status_code == 200
+    client.force_login(staff("Reporters"))
+    refused = client.get(url("send", edition.pk))
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"  # Wagtail's refusal
