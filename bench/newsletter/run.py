@@ -167,8 +167,10 @@ def send_run(newsletter, workers, port, measure, timeout, log_dir):
         time.sleep(0.25)
     elapsed = time.perf_counter() - first_at[0] if first_at else float("nan")
     rate = (sent - first_at[1]) / elapsed if first_at and elapsed > 0 else 0.0
-    peaks = stop_workers(procs)
+    # Cancel first: a worker told to stop finishes its current task, and a cancelled
+    # edition ends that task at its next claim.
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.CANCELLED)
+    peaks = stop_workers(procs)
     connection.close()
     return {"queued": queued, "queue_s": queue_s, "sent": sent, "rate": rate, "peaks": peaks}
 
