@@ -16,7 +16,14 @@ from wagtail.rich_text import RichText
 
 from masthead.demo import content
 from masthead.images.models import NewsImage
-from masthead.news.models import ArticleByline, ArticlePage, Author, HomePage, SectionPage
+from masthead.news.models import (
+    ArticleByline,
+    ArticlePage,
+    Author,
+    Correction,
+    HomePage,
+    SectionPage,
+)
 
 
 def demo_picture(title, colour, size=(1600, 1000)):
@@ -38,13 +45,25 @@ def demo_picture(title, colour, size=(1600, 1000)):
     return out.getvalue()
 
 
+def demo_portrait(colour, size=(400, 400)):
+    """An original generated head-and-shoulders silhouette for an author, as JPEG bytes."""
+    width, height = size
+    img = PILImage.new("RGB", size, colour)
+    draw = ImageDraw.Draw(img)
+    skin = (235, 215, 190)
+    draw.ellipse([width * 0.32, height * 0.16, width * 0.68, height * 0.56], fill=skin)
+    draw.ellipse([width * 0.12, height * 0.62, width * 0.88, height * 1.3], fill=(40, 40, 48))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 def _make_images():
     images = {}
     for key, title, caption, credit, alt, file_photo, colour in content.IMAGES:
-        data = demo_picture(title, colour)
         images[key] = NewsImage.objects.create(
             title=title,
-            file=ImageFile(io.BytesIO(data), name=f"{key}.jpg"),
+            file=ImageFile(io.BytesIO(demo_picture(title, colour)), name=f"{key}.jpg"),
             caption=caption,
             credit=credit,
             alt_text=alt,
@@ -53,36 +72,67 @@ def _make_images():
     return images
 
 
-def _paragraphs(texts):
-    return [("paragraph", RichText(f"<p>{escape(t)}</p>")) for t in texts]
+def _make_authors():
+    authors = {}
+    for i, (slug, name, role, bio) in enumerate(content.AUTHORS):
+        colour = (60 + i * 35, 90 + i * 20, 140 - i * 15)
+        photo = NewsImage.objects.create(
+            title=f"Portrait of {name}",
+            file=ImageFile(io.BytesIO(demo_portrait(colour)), name=f"author-{slug}.jpg"),
+            credit="Courier",
+            alt_text=f"Portrait of {name}.",
+        )
+        authors[slug] = Author.objects.create(slug=slug, name=name, role=role, bio=bio, photo=photo)
+    return authors
 
 
-def _body(spec):
+def _paragraph(text):
+    return ("paragraph", RichText(f"<p>{escape(text)}</p>"))
+
+
+def _body(spec, *, images, pages):
     body = []
     for kind, *rest in spec:
         if kind == "p":
-            body.extend(_paragraphs(rest))
+            body.append(_paragraph(rest[0]))
         elif kind == "h2":
             body.append(("subheading", {"text": rest[0], "anchor": ""}))
         elif kind == "quote":
             text, speaker, role = rest
             body.append(("quote", {"text": text, "speaker": speaker, "role": role, "pull": False}))
+        elif kind == "image":
+            key, caption = rest
+            body.append(("image", {"image": images[key], "caption": caption}))
+        elif kind == "facts":
+            title, lines = rest
+            items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+            body.append(("fact_box", {"title": title, "body": RichText(f"<ul>{items}</ul>")}))
+        elif kind == "related":
+            slug, label = rest
+            body.append(("related_story", {"page": pages[slug], "label": label}))
+        else:
+            raise ValueError(f"Unknown demo body item {kind!r}")
     return body
 
 
-def _publish(page, *, hours_ago):
-    page.save_revision().publish()
-    when = timezone.now() - timedelta(hours=hours_ago)
-    ArticlePage.objects.filter(pk=page.pk).update(first_published_at=when, last_published_at=when)
-
-
-def _add_article(section, authors, *, topics, hours_ago, **fields):
+def _add_article(section, authors, *, topics, hours_ago, corrections=(), **fields):
     article = ArticlePage(**fields)
     for author in authors:
         article.bylines.add(ArticleByline(author=author))
+    now = timezone.now()
+    for corrected_hours_ago, text in corrections:
+        article.corrections.add(
+            Correction(published_at=now - timedelta(hours=corrected_hours_ago), text=text)
+        )
     section.add_child(instance=article)
     article.topics.add(*topics)
-    _publish(article, hours_ago=hours_ago)
+    article.save_revision().publish()
+    # Spread the stories over the past days so listings read like a real outlet's.
+    first = now - timedelta(hours=hours_ago)
+    last = max([first, *(c.published_at for c in article.corrections.all())])
+    ArticlePage.objects.filter(pk=article.pk).update(
+        first_published_at=first, last_published_at=last
+    )
     return article
 
 
@@ -92,7 +142,7 @@ def demo_site_exists():
 
 @transaction.atomic
 def load_demo_site():
-    """Create the front page, sections, authors, images and stories."""
+    """Create the front page, sections, authors, images and stories; return the featured one."""
     root = Page.get_first_root_node()
     site = Site.objects.filter(is_default_site=True).first()
     # Wagtail's install leaves a placeholder welcome page; the front page replaces it.
@@ -105,7 +155,7 @@ def load_demo_site():
     if site is None:
         site = Site(hostname="localhost", port=80, is_default_site=True)
     site.root_page = home
-    site.site_name = "The Northgate Courier"
+    site.site_name = content.PUBLICATION_NAME
     site.save()
 
     sections = {}
@@ -115,28 +165,26 @@ def load_demo_site():
         page.save_revision().publish()
         sections[slug] = page
 
-    authors = {
-        slug: Author.objects.create(slug=slug, name=name, role=role, bio=bio)
-        for slug, name, role, bio in content.AUTHORS
-    }
+    authors = _make_authors()
     images = _make_images()
-
-    for section, slug, kicker, title, dek, image, bylines, topics, hours, paras in content.STORIES:
-        _add_article(
-            sections[section],
-            [authors[a] for a in bylines],
-            topics=topics,
-            hours_ago=hours,
-            slug=slug,
-            kicker=kicker,
-            title=title,
-            dek=dek,
-            lead_image=images.get(image),
-            body=_paragraphs(paras),
+    pages = {}
+    for story in content.STORIES:
+        pages[story["slug"]] = _add_article(
+            sections[story["section"]],
+            [authors[a] for a in story["authors"]],
+            topics=story["topics"],
+            hours_ago=story["hours_ago"],
+            corrections=story.get("corrections", ()),
+            slug=story["slug"],
+            kicker=story["kicker"],
+            title=story["title"],
+            dek=story["dek"],
+            lead_image=images.get(story["image"]),
+            body=_body(story["body"], images=images, pages=pages),
         )
 
     f = content.FEATURED
-    return _add_article(
+    featured = _add_article(
         sections[f["section"]],
         [authors[a] for a in f["authors"]],
         topics=f["topics"],
@@ -150,8 +198,14 @@ def load_demo_site():
         lead_image=images[f["lead_image"]],
         dateline=f["dateline"],
         source_attribution=f["source_attribution"],
-        body=_body(f["body"]),
+        source_url=f["source_url"],
+        comments_enabled=True,
+        newsletter_promo=True,
+        body=_body(f["body"], images=images, pages=pages),
     )
+    home.top_story = featured
+    home.save_revision().publish()
+    return featured
 
 
 def ensure_admin(username="admin"):
