@@ -192,7 +192,7 @@ class SectionPage(MastheadPage):
             lead=lead,
             stories=stories,
             page_obj=page,
-            subsections=self.get_children().live().public().specific().order_by("path"),
+            subsections=self.get_children().type(SectionPage).live().public().order_by("path"),
         )
         return context
 
