@@ -198,7 +198,10 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_ENABLED = True
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Responsive embeds use inline styles, which the reader CSP forbids; site.css sizes embeds.
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
+# No avatar requests to a third party from the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
 # CDN purge on publish: set FRONTEND_CACHE_URL (Varnish/Nginx purge endpoint) in production.
