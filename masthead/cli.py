@@ -153,21 +153,17 @@ def cmd_serve(args):
 
 
 def scheduler_tick():
-    """One pass: publish/unpublish pages on schedule, then the newsletter's periodic check."""
-    from django.db import close_old_connections
-
+    """One pass: publish pages whose go-live time has come, unpublish expired ones."""
     from masthead.news.services import scheduled_pages_publish
-    from masthead.newsletter.services import newsletter_run_scheduled
 
-    close_old_connections()
     scheduled_pages_publish()
-    # Scheduled editions, daily digests, and sends whose worker died (lease ran out).
-    newsletter_run_scheduled()
 
 
 def scheduler_loop(stop_event, interval):
-    """Run scheduler_tick every `interval` seconds until stop_event is set."""
+    """Run scheduler_tick now and every `interval` seconds until stop_event is set."""
     import logging
+
+    from django.db import close_old_connections
 
     while True:
         try:
@@ -176,6 +172,8 @@ def scheduler_loop(stop_event, interval):
             logging.getLogger("masthead.scheduler").exception("Scheduled publishing failed")
         if stop_event.wait(interval):
             return
+        # As at the end of a request: drop connections that broke or outlived CONN_MAX_AGE.
+        close_old_connections()
 
 
 def cmd_worker(args):

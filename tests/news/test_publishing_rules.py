@@ -140,3 +140,32 @@ def test_scheduled_go_live_skips_a_story_whose_image_lost_its_credit():
     assert not held.live
     assert held.scheduled_revision is None
     assert PageLogEntry.objects.filter(page=held, action="wagtail.schedule.cancel").exists()
+
+
+@pytest.mark.postgres
+def test_only_one_worker_runs_scheduled_publishing_at_a_time():
+    """While another worker holds the scheduler, this one publishes nothing; then it does."""
+    import psycopg
+    from django.db import connection
+
+    from masthead.news.services import SCHEDULER_LOCK_KEY
+
+    with time_machine.travel(NOON - timedelta(hours=2), tick=False):
+        story = factories.article(publish=False)
+        story.go_live_at = NOON
+        story.save_revision().publish()
+
+    db = connection.settings_dict
+    other_worker = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
+    )
+    with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
+        other_worker.execute("SELECT pg_advisory_lock(%s)", [SCHEDULER_LOCK_KEY])
+        _run_worker_scheduler_once()
+        story.refresh_from_db()
+        assert not story.live
+        other_worker.execute("SELECT pg_advisory_unlock(%s)", [SCHEDULER_LOCK_KEY])
+        other_worker.close()
+        _run_worker_scheduler_once()
+    story.refresh_from_db()
+    assert story.live
