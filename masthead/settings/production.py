@@ -11,6 +11,14 @@ for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "MASTHEAD_BASE_URL"
     if not env.str(_name, default=""):
         raise ImproperlyConfigured(f"Set the {_name} environment variable for production.")
 
+if env.str("MEDIA_S3_BUCKET", default=""):
+    try:
+        import storages  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "MEDIA_S3_BUCKET is set: install django-storages[s3] for object storage."
+        ) from exc
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -16,8 +16,12 @@ PRODUCTION_ENV = {
 }
 
 
+# Set by the browser tests' conftest for Playwright; never present in a real deployment.
+NOT_INHERITED = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _masthead(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "-m", "masthead.cli", *args],
         env={**clean, **env},
