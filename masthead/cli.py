@@ -22,10 +22,10 @@ def _setup_django():
     django.setup()
 
 
-def _manage(*args):
+def _manage(*args, **options):
     from django.core.management import call_command
 
-    call_command(*args)
+    call_command(*args, **options)
 
 
 def _prepare(*, quiet=False):
