@@ -89,8 +89,8 @@ def server_command(host, port, workers, *, server=None, threads=None):
     ]
 
 
-def worker_command():
-    return [sys.executable, "-m", "masthead.cli", "worker"]
+def worker_command(*, quiet=False):
+    return [sys.executable, "-m", "masthead.cli", "worker", *(["--quiet"] if quiet else [])]
 
 
 def cmd_demo(args):
@@ -101,7 +101,7 @@ def cmd_demo(args):
     print(f"\nThe demo site is at http://{args.host}:{args.port}/ (admin: /admin/).")
     print("Press Ctrl+C to stop.\n")
     _run_together(
-        [server_command(args.host, args.port, args.workers), worker_command()],
+        [server_command(args.host, args.port, args.workers), worker_command(quiet=True)],
     )
 
 
@@ -185,6 +185,11 @@ def cmd_worker(args):
         target=scheduler_loop, args=(stop_event, args.schedule_interval), daemon=True
     )
     thread.start()
+    if args.quiet:
+        import logging
+
+        for name in ("django_tasks", "django_tasks_db"):
+            logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.WARNING)
     try:
         call_command("db_worker", queue_name="*", interval=args.interval, reload=False)
     finally:
@@ -230,6 +235,9 @@ def build_parser():
     )
     worker.add_argument(
         "--interval", type=float, default=1.0, help="seconds between queue polls when idle"
+    )
+    worker.add_argument(
+        "--quiet", action="store_true", help="log only failed tasks, not every task run"
     )
     worker.add_argument(
         "--schedule-interval",
