@@ -25,10 +25,13 @@ class DeliveryConfig(AppConfig):
         )
         setting_changed.connect(receivers.settings_changed, dispatch_uid="delivery-settings")
         try:
-            from masthead.comments.signals import comment_was_approved
-        except ImportError:  # the comments app has not landed its signal yet
+            from masthead.comments.signals import comment_thread_changed, comment_was_approved
+        except ImportError:  # the comments app has not landed its signals yet
             pass
         else:
             comment_was_approved.connect(
                 receivers.comment_approved, dispatch_uid="delivery-comment-approved"
+            )
+            comment_thread_changed.connect(
+                receivers.comment_thread_changed, dispatch_uid="delivery-comment-thread"
             )

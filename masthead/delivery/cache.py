@@ -87,7 +87,6 @@ class Config:
                     "/static/",
                     "/media/",
                     "/account/",
-                    "/comments/",
                     "/newsletter/",
                     "/documents/",
                     "/_util/",

@@ -29,8 +29,13 @@ def author_changed(sender, instance, **kwargs):
 
 
 def comment_approved(sender, comment=None, article_id=None, **kwargs):
-    """Only the story the comment is under shows it."""
+    """The story's page shows its comment count."""
     page_cache_purge(tags={f"comments:{article_id}"})
+
+
+def comment_thread_changed(sender, article_id=None, urls=(), **kwargs):
+    """Exactly what shows the comments: the thread fragment(s) and the story's count."""
+    page_cache_purge(tags={f"comments:{article_id}", *(f"path:{url}" for url in urls)})
 
 
 def settings_changed(setting, **kwargs):

@@ -149,3 +149,36 @@ def test_scheduled_story_appears_when_its_go_live_time_comes(client, site):
         call_command("publish_scheduled", verbosity=0)
         for url in [story.url, "/", site["section"].url]:
             assert _shows(client, url, "Polls open at seven"), url
+
+
+def test_publishing_purges_feeds_and_sitemaps(client, site):
+    """A new story is in the site feed and the sitemap as soon as it is published."""
+    # The first feed request creates the site's discovery settings (itself a purge).
+    assert client.get("/feeds/rss/").status_code == 200
+    urls = ["/feeds/rss/", "/sitemap.xml"]
+    _prime(client, urls)
+    story = factories.article(site["section"], title="Tide tables published")
+    assert _shows(client, "/feeds/rss/", "Tide tables published")
+    assert client.get("/sitemap.xml").headers["X-Masthead-Cache"] == "miss"
+    sitemaps = [u for u in re_locs(client.get("/sitemap.xml").content) if "sitemap-" in u]
+    assert any(story.slug.encode() in client.get(u).content for u in sitemaps)
+
+
+def re_locs(xml):
+    import re
+
+    return [m.decode().replace("http://testserver", "") for m in re.findall(rb"<loc>([^<]+)", xml)]
+
+
+def test_comment_changes_purge_only_what_shows_comments(client, site):
+    """A changed comment thread purges its fragment and the story (its count), nothing else."""
+    from masthead.comments import signals
+    from masthead.comments.selectors import comment_urls_for_article
+
+    story = site["article"]
+    fragment = comment_urls_for_article(article_id=story.pk)[0]
+    _prime(client, [fragment, story.url, "/"])
+    signals.comment_thread_changed.send(sender=None, article_id=story.pk, urls=[fragment])
+    assert client.get(fragment).headers["X-Masthead-Cache"] == "miss"
+    assert client.get(story.url).headers["X-Masthead-Cache"] == "miss"
+    assert client.get("/").headers["X-Masthead-Cache"] == "hit"
