@@ -87,6 +87,9 @@ class Config:
                     "/static/",
                     "/media/",
                     "/account/",
+                    # Comment threads and fragments change without a publish; the comments
+                    # app announces changes (comment_thread_changed), purged below.
+                    "/comments/",
                     "/newsletter/",
                     "/documents/",
                     "/_util/",
