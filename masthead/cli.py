@@ -153,10 +153,13 @@ def cmd_serve(args):
 
 
 def scheduler_tick():
-    """One pass: publish pages whose go-live time has come, unpublish expired ones."""
+    """One pass: publish/unpublish pages on schedule, then the newsletter's periodic check."""
     from masthead.news.services import scheduled_pages_publish
+    from masthead.newsletter.services import newsletter_run_scheduled
 
     scheduled_pages_publish()
+    # Scheduled editions, daily digests, and sends whose worker died (lease ran out).
+    newsletter_run_scheduled()
 
 
 def scheduler_loop(stop_event, interval):

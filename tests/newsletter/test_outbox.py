@@ -111,3 +111,18 @@ def test_scheduling_in_the_past_is_refused():
         services.edition_schedule(edition_id=edition.pk, when=timezone.now() - timedelta(1))
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DRAFT
+
+
+def test_the_workers_scheduler_pass_runs_the_newsletter_check(
+    mailoutbox, time_machine, django_capture_on_commit_callbacks
+):
+    """`masthead worker`'s periodic pass sends a due scheduled edition (and so recovers sends)."""
+    from masthead.cli import scheduler_tick
+
+    edition, _ = edition_with_readers(readers=1, images=False)
+    when = timezone.now() + timedelta(minutes=5)
+    services.edition_schedule(edition_id=edition.pk, when=when)
+    time_machine.move_to(when + timedelta(seconds=1), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduler_tick()
+    assert len(mailoutbox) == 1
