@@ -77,3 +77,24 @@ def test_the_signup_box_reports_bad_input(live_server, page, settings):
     assert "doesn't look like an email address" in alert.inner_text()
     assert page.get_by_label("Email address").input_value() == "not an address"
     assert Subscription.objects.count() == 0
+
+
+def test_header_shows_sign_in_then_account(live_server, page, smtp_server, settings):
+    """The cached page's header offers 'Sign in'; after signing in by link, 'Your account'."""
+    settings.MASTHEAD_BASE_URL = live_server.url
+    story = factories.article()
+    page.goto(live_server.url + story.url)
+    header = page.locator("header.site-header")
+    header.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email address").fill("header.reader@example.org")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.get_by_role("heading", name="Check your inbox").wait_for()
+    (message,) = smtp_server.wait_for(1)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    page.goto(re.search(r"(http://\S+/account/sign-in/\S+/)", text).group(1))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + story.url)
+    account = header.get_by_role("link", name="Your account")
+    account.wait_for()
+    assert header.get_by_role("link", name="Sign in").is_hidden()
+    assert "header.reader@example.org" in account.inner_text()
