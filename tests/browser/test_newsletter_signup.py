@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from masthead.newsletter.models import Subscription
 from tests import factories
@@ -40,7 +41,7 @@ def test_sign_up_from_an_article_page_and_confirm(live_server, page, smtp_server
     page.goto(live_server.url + story.url)
     box = page.get_by_role("region", name="Subscribe to our newsletter")
     token = box.locator('input[name="csrfmiddlewaretoken"]')
-    page.wait_for_function("el => el.value.length > 0", arg=token.element_handle(), timeout=10_000)
+    expect(token).not_to_have_value("", timeout=10_000)
     box.get_by_label("Breaking news").check()
     box.get_by_label("Email address").fill("browser.reader@example.org")
     box.get_by_role("button", name="Subscribe").click()
@@ -68,7 +69,7 @@ def test_the_signup_box_reports_bad_input(live_server, page, settings):
     page.goto(live_server.url + story.url)
     box = page.get_by_role("region", name="Subscribe to our newsletter")
     token = box.locator('input[name="csrfmiddlewaretoken"]')
-    page.wait_for_function("el => el.value.length > 0", arg=token.element_handle())
+    expect(token).not_to_have_value("", timeout=10_000)
     box.get_by_label("Daily briefing").check()
     box.get_by_label("Email address").fill("not an address")
     box.get_by_role("button", name="Subscribe").click()
