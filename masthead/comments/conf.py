@@ -17,6 +17,8 @@ DEFAULTS = {
     "COMMENTS_DEFAULT_MODERATION": "first",
     "COMMENTS_DEFAULT_CLOSE_AFTER_DAYS": 30,
     "COMMENTS_THREADS_PER_PAGE": 50,
+    # Replies shown under a top-level comment before a "show all replies" link.
+    "COMMENTS_REPLIES_SHOWN": 10,
     "COMMENTS_SIGN_IN_URL": "/account/sign-in/",
 }
 

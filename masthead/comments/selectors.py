@@ -103,6 +103,11 @@ def comment_urls_for_article(*, article_id):
 class ThreadEntry:
     comment: Comment
     replies: list = field(default_factory=list)
+    reply_total: int = 0
+
+    @property
+    def more_replies(self):
+        return self.reply_total - len(self.replies)
 
 
 _LIST_FIELDS = (
@@ -125,12 +130,13 @@ def _listing(qs):
     return qs.only(*_LIST_FIELDS).annotate(parent_name=F("parent__display_name"))
 
 
-def thread_page(*, article_id, sort="oldest", page_number=1):
+def thread_page(*, article_id, sort="oldest", page_number=1, focus_root_id=None):
     """One page of the thread: top-level comments with their replies (two levels shown).
 
     Replies to replies are listed under the top-level comment in time order, each naming
     the comment it answers. Deleted comments stay as placeholders only where replies hang
-    from them. Four queries: count, roots, replies, and nothing per comment.
+    from them. A long thread shows its first replies and links to itself in full
+    (`focus_root_id`), so a page stays a readable size. Three queries: count, roots, replies.
     """
     visible = Comment.objects.visible().on_article(article_id)
     if sort == "picks":
@@ -140,6 +146,8 @@ def thread_page(*, article_id, sort="oldest", page_number=1):
     else:
         order = ("-created_at", "-pk") if sort == "newest" else ("created_at", "pk")
         roots_qs = _listing(visible.filter(root__isnull=True)).order_by(*order)
+        if focus_root_id:
+            roots_qs = roots_qs.filter(pk=focus_root_id)
     paginator = Paginator(roots_qs, conf.get("COMMENTS_THREADS_PER_PAGE"))
     page = paginator.get_page(page_number)
     roots = list(page.object_list)
@@ -151,9 +159,13 @@ def thread_page(*, article_id, sort="oldest", page_number=1):
         # A deleted reply stays only as a placeholder for live replies beneath it.
         kept = [r for r in replies if r.deleted_at is None or r.pk in parents_with_replies]
         parents_with_replies |= {r.parent_id for r in kept}
+        shown = None if focus_root_id else conf.get("COMMENTS_REPLIES_SHOWN")
         for reply in kept:
             reply.shows_in_reply_to = reply.parent_id != reply.root_id
-            by_root[reply.root_id].replies.append(reply)
+            entry = by_root[reply.root_id]
+            entry.reply_total += 1
+            if shown is None or len(entry.replies) < shown:
+                entry.replies.append(reply)
         entries = [e for e in entries if e.comment.deleted_at is None or e.replies]
     return {"entries": entries, "page_obj": page, "sort": sort, "total": paginator.count}
 

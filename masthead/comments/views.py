@@ -40,6 +40,14 @@ def _sign_in_url(article_id):
     return f"{conf.get('COMMENTS_SIGN_IN_URL')}?{urlencode({'next': next_url})}"
 
 
+def _urls(article_id):
+    """Link prefixes for the comment list, reversed once rather than per comment."""
+    return {
+        "thread_url": reverse("comments:thread", kwargs={"article_id": article_id}),
+        "comment_url_prefix": reverse("comments:edit", kwargs={"comment_id": 0})[: -len("0/edit/")],
+    }
+
+
 def _client_ip(request):
     # Behind a proxy, configure it to set REMOTE_ADDR (docs/production.md); a forwarded
     # header from the client itself is not trusted.
@@ -50,8 +58,12 @@ def _thread_context(request, article, *, form=None, error=None):
     member = member_from_request(request)
     thread = getattr(article, "comment_thread", None)
     sort = _sort(request)
+    focus = request.GET.get("thread", "")
     data = selectors.thread_page(
-        article_id=article.pk, sort=sort, page_number=request.GET.get("page") or 1
+        article_id=article.pk,
+        sort=sort,
+        page_number=request.GET.get("page") or 1,
+        focus_root_id=int(focus) if focus.isdigit() else None,
     )
     reply_to = None
     reply_id = (form or {}).get("parent") or request.GET.get("reply")
@@ -82,6 +94,7 @@ def _thread_context(request, article, *, form=None, error=None):
             "submission_key": form.get("submission_key") or services.new_submission_key(),
         },
         "error": error,
+        **_urls(article.pk),
         "max_length": conf.get("COMMENTS_MAX_LENGTH"),
         "edit_window_minutes": int(conf.edit_window().total_seconds() // 60),
         "edit_cutoff": timezone.now() - conf.edit_window(),
@@ -110,6 +123,7 @@ def fragment(request, article_id):
             "article": article,
             "count": thread_.approved_count if thread_ else 0,
             "closed_reason": selectors.comments_closed_reason(article=article, thread=thread_),
+            **_urls(article.pk),
             **data,
         },
     )

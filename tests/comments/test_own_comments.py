@@ -103,3 +103,19 @@ def test_sorting_oldest_and_newest(reader_client, story):
     newest = reader_client.get(f"/comments/{story.pk}/?sort=newest").content.decode()
     assert oldest.index("number 0") < oldest.index("number 2")
     assert newest.index("number 2") < newest.index("number 0")
+
+
+def test_long_thread_shows_first_replies_and_links_to_all(client, story, settings):
+    """Past the reply limit a thread offers 'Show all N replies', which lists every one."""
+    settings.COMMENTS_REPLIES_SHOWN = 2
+    sign_in(client, member())
+    post(client, story, "Popular.")
+    top = Comment.objects.get()
+    for i in range(3):
+        sign_in(client, member())
+        post(client, story, f"Answer {i}.", parent=top.pk)
+    page = client.get(f"/comments/{story.pk}/").content.decode()
+    assert "Answer 1." in page and "Answer 2." not in page
+    assert f"?thread={top.pk}" in page and "Show all 3 replies" in page
+    full = client.get(f"/comments/{story.pk}/?thread={top.pk}").content.decode()
+    assert all(f"Answer {i}." in full for i in range(3))
