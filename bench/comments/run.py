@@ -123,7 +123,7 @@ def seed(args):
 
     with transaction.atomic():
         _seed_comments(args, story, members, rng, start, body, roots)
-    services._recount(story.pk)
+        services._recount(story.pk)
     return story, members
 
 
