@@ -94,3 +94,21 @@ def test_listing_shows_counts_with_fixed_queries(client, db, settings):
     with CaptureQueriesContext(connection) as many:
         client.get(section.url)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_removing_a_comment_refreshes_cached_article_count(
+    client, reader, story, django_capture_on_commit_callbacks
+):
+    """Rejecting a visible comment purges the cached article page, whose count then drops."""
+    writer = sign_in(client.__class__(), reader)
+    post(writer, story, "Soon gone.")
+    first = client.get(story.url)
+    assert client.get(story.url)["X-Masthead-Cache"] == "hit"
+    assert html.fromstring(first.content).xpath("//*[@data-comment-count]")[0].text == "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comments_moderate(
+            comment_ids=[Comment.objects.get().pk], action="reject", user=None
+        )
+    after = client.get(story.url)
+    assert after["X-Masthead-Cache"] != "hit"
+    assert html.fromstring(after.content).xpath("//*[@data-comment-count]")[0].text == "0"
