@@ -51,9 +51,4 @@ class CommentsConfig(AppConfig):
     label = "comments"
 
     def ready(self):
-        from masthead.comments import receivers, signals
-
         post_migrate.connect(ensure_moderators_group, sender=self)
-        signals.comment_thread_changed.connect(
-            receivers.purge_cached_article, dispatch_uid="comments-purge-article"
-        )
