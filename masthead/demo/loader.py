@@ -117,8 +117,9 @@ def _body(spec, *, images, pages):
 
 def _add_article(section, authors, *, topics, hours_ago, corrections=(), **fields):
     article = ArticlePage(**fields)
-    for author in authors:
-        article.bylines.add(ArticleByline(author=author))
+    for position, author in enumerate(authors):
+        # Byline order is editorial: without sort_order PostgreSQL returns any order.
+        article.bylines.add(ArticleByline(author=author, sort_order=position))
     now = timezone.now()
     for corrected_hours_ago, text in corrections:
         article.corrections.add(
