@@ -28,14 +28,19 @@ def _manage(*args, **options):
     call_command(*args, **options)
 
 
-def _prepare(*, quiet=False):
-    """Create the data folder, apply migrations and collect static files."""
+def _ensure_data_dirs():
+    """A fresh clone has no ./var yet; SQLite and local media need it before any command."""
     from django.conf import settings
 
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         os.makedirs(os.path.dirname(db["NAME"]), exist_ok=True)
+
+
+def _prepare(*, quiet=False):
+    """Create the data folder, apply migrations and collect static files."""
+    _ensure_data_dirs()
     _manage("migrate", "--no-input", verbosity=0 if quiet else 1)
     _manage("collectstatic", "--no-input", verbosity=0)
 
@@ -262,7 +267,8 @@ def main(argv=None):
             parser.print_help()
             return 0
         return args.func(args) or 0
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    _setup_django()
+    _ensure_data_dirs()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["masthead", *argv])
