@@ -14,6 +14,21 @@ from masthead.delivery.wsgi import PageCacheApplication
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """Calling WSGIHandler directly fires request_started/finished, whose receiver closes the
+    database connection; inside a test transaction that kills the test's own connection (seen
+    on PostgreSQL). Django's test client unhooks the same receiver for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _call(app, path, **headers):
     environ = {
         "REQUEST_METHOD": "GET",
