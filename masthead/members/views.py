@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from masthead.members import tokens
+from masthead.members.forms import email_address_field
 from masthead.members.selectors import member_data, member_from_request
 from masthead.members.services import (
     member_erase,
@@ -24,15 +25,7 @@ from masthead.members.throttle import attempt_allowed, client_address
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "That doesn't look like an email address. Please check it.",
-            "max_length": "That address is too long (at most 254 characters).",
-        },
-    )
+    email = email_address_field()
     next = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from masthead.members.forms import email_address_field
 from masthead.newsletter.models import NewsletterList
 from masthead.newsletter.subscriptions import CURRENT_CONSENT
 
@@ -31,15 +32,7 @@ def _no_control_characters(value):
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "That doesn't look like an email address. Please check it.",
-            "max_length": "That address is too long (at most 254 characters).",
-        },
-    )
+    email = email_address_field()
     name = forms.CharField(
         label="Your name (optional)",
         max_length=80,
