@@ -51,4 +51,21 @@ class CommentsConfig(AppConfig):
     label = "comments"
 
     def ready(self):
+        from masthead.members.models import Member
+        from masthead.members.signals import member_data_requested, member_erasing
+
         post_migrate.connect(ensure_moderators_group, sender=self)
+        member_erasing.connect(_erase_member_comments, sender=Member)
+        member_data_requested.connect(_member_comments_data, sender=Member)
+
+
+def _erase_member_comments(sender, member, **kwargs):
+    from masthead.comments.services import comments_erase_member
+
+    comments_erase_member(member=member)
+
+
+def _member_comments_data(sender, member, **kwargs):
+    from masthead.comments.selectors import member_comments_data
+
+    return {"comments": member_comments_data(member=member)}

@@ -42,7 +42,11 @@ class Comment(models.Model):
     article = models.ForeignKey(
         "news.ArticlePage", on_delete=models.CASCADE, related_name="reader_comments"
     )
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="comments")
+    # Erasing a member keeps their comments as placeholders (SET_NULL) so replies other
+    # readers wrote to them are not deleted with them.
+    member = models.ForeignKey(
+        "members.Member", null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
     # `root` is the top-level comment of the thread; replies deeper than one level are shown
     # under it, flattened, with an "in reply to" line pointing at `parent`.
     parent = models.ForeignKey(

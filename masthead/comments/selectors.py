@@ -180,3 +180,19 @@ def member_pending_comments(*, article_id, member):
         .filter(member=member, deleted_at__isnull=True)
         .order_by("created_at")
     )
+
+
+def member_comments_data(*, member):
+    """A member's comments for their data download."""
+    return [
+        {
+            "article_id": c.article_id,
+            "created_at": c.created_at,
+            "edited_at": c.edited_at,
+            "deleted_at": c.deleted_at,
+            "status": c.status,
+            "display_name": c.display_name,
+            "body": c.body,
+        }
+        for c in Comment.objects.filter(member=member).order_by("created_at")
+    ]

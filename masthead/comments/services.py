@@ -353,3 +353,23 @@ def thread_reopen(*, article_id, user):
 def member_reply_notices_stop(*, member):
     """Unsubscribe: no more reply emails for any of this member's comments."""
     return Comment.objects.filter(member=member, notify_replies=True).update(notify_replies=False)
+
+
+def comments_erase_member(*, member):
+    """Erasure: the member's comments lose their text, name and address but keep their place,
+    so the replies of other readers stay. Placeholders show like deleted comments."""
+    comments = Comment.objects.filter(member=member)
+    article_ids = set(comments.values_list("article_id", flat=True))
+    comments.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
+    comments.update(
+        member=None,
+        display_name="",
+        body="",
+        body_html="",
+        body_hash="",
+        ip_address=None,
+        notify_replies=False,
+    )
+    for article_id in article_ids:
+        _recount(article_id)
+        _announce_change(article_id)
