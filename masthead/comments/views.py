@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masthead.comments import conf, notifications, selectors, services
 from masthead.comments.antiabuse import CommentRejected
 from masthead.comments.models import Comment
+from masthead.core.client import client_address
 from masthead.members.models import Member
 from masthead.members.selectors import member_from_request
 from masthead.news.models import articles_published
@@ -46,12 +47,6 @@ def _urls(article_id):
         "thread_url": reverse("comments:thread", kwargs={"article_id": article_id}),
         "comment_url_prefix": reverse("comments:edit", kwargs={"comment_id": 0})[: -len("0/edit/")],
     }
-
-
-def _client_ip(request):
-    # Behind a proxy, configure it to set REMOTE_ADDR (docs/production.md); a forwarded
-    # header from the client itself is not trusted.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _thread_context(request, article, *, form=None, error=None):
@@ -154,7 +149,7 @@ def post(request, article_id):
             display_name=form["display_name"],
             parent_id=parent_id,
             notify_replies=form["notify_replies"],
-            ip_address=_client_ip(request),
+            ip_address=client_address(request) or None,
             submission_key=form["submission_key"],
             honeypot=request.POST.get("website", ""),
             request=request,

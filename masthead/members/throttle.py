@@ -15,9 +15,3 @@ def attempt_allowed(key, limit, window=WINDOW):
         cache.set(key, 1, window)
         count = 1
     return count <= limit
-
-
-def client_address(request):
-    # REMOTE_ADDR only: a forwarded-for header is the client's to forge unless a trusted
-    # proxy rewrites it, and the proxy in front of gunicorn sets REMOTE_ADDR for us.
-    return request.META.get("REMOTE_ADDR", "")

@@ -21,7 +21,8 @@ from masthead.members.services import (
     member_sign_in_with_link,
     member_sign_out,
 )
-from masthead.members.throttle import attempt_allowed, client_address
+from masthead.core.client import client_address
+from masthead.members.throttle import attempt_allowed
 
 
 class SignInForm(forms.Form):

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from masthead.members.models import Member
 from masthead.members.selectors import member_from_request
-from masthead.members.throttle import attempt_allowed, client_address
+from masthead.core.client import client_address
+from masthead.members.throttle import attempt_allowed
 from masthead.newsletter import tokens
 from masthead.newsletter.confirmation import queue_confirmation_email
 from masthead.newsletter.forms import PreferencesForm, SignupForm

@@ -16,6 +16,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="masthead-insecure-development-key-ch
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the reader's address.
+MASTHEAD_TRUSTED_PROXIES = env.list("MASTHEAD_TRUSTED_PROXIES", default=[])
 
 # Public base URL of the site: used for absolute links in feeds, emails and share metadata.
 MASTHEAD_BASE_URL = env.str("MASTHEAD_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -177,3 +177,21 @@ def test_link_requested_before_a_sign_in_is_spent_by_it(ask_link, mailoutbox):
         ask_link("two@example.org")
         Client().post(link_path_from_locmem(mailoutbox[1]))
     assert Client().post(link_path_from_locmem(mailoutbox[0])).status_code == 410
+
+
+def test_sign_in_limits_count_each_reader_behind_the_proxy(ask_link, settings):
+    """Behind nginx every request comes from 127.0.0.1: with the proxy trusted, one
+    reader's flood does not lock others out, and a forged header does not reset it."""
+    settings.MASTHEAD_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.MASTHEAD_SIGN_IN_PER_IP = 2
+
+    def from_reader(address, forged=""):
+        chain = f"{forged}, {address}" if forged else address
+        return ask_link(
+            f"r{address}@example.org", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=chain
+        ).status_code
+
+    assert [from_reader("203.0.113.9") for _ in range(2)] == [302, 302]
+    assert from_reader("203.0.113.9") == 429
+    assert from_reader("203.0.113.9", forged="198.51.100.77") == 429
+    assert from_reader("198.51.100.20") == 302
