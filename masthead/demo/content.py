@@ -858,3 +858,48 @@ STORIES = [
         ],
     },
 ]
+
+# Readers' discussion under the featured story: approved comments, replies, an editors'
+# pick, and one comment left waiting so the moderation queue has something in it.
+COMMENTS = [
+    {
+        "key": "ferry",
+        "name": "Harwick ferry user",
+        "email": "ferry.user@example.org",
+        "body": "The compact is the only reason the Harwick landing still gets dredged every "
+        "spring. Good to hear it said out loud, but I would rather read it in her manifesto "
+        "than hear it from unnamed advisers.",
+        "pick": True,
+    },
+    {
+        "key": "ferry-reply",
+        "reply_to": "ferry",
+        "name": "Jonah P.",
+        "email": "jonah.p@example.org",
+        "body": "Agreed. A promise passed along by advisers costs nothing until it is written "
+        "into the council's budget papers.",
+    },
+    {
+        "key": "lowmere",
+        "name": "Lowmere councillor's neighbour",
+        "email": "lowmere.neighbour@example.org",
+        "body": "Anyone who sat through the 2019 flood meetings knows the three towns cannot "
+        "manage the weir on their own. Whoever wins should keep the joint fund as it is.",
+    },
+    {
+        "key": "lowmere-reply",
+        "reply_to": "lowmere",
+        "name": "R. Adeyemi",
+        "email": "r.adeyemi@example.org",
+        "body": "The fund is not the problem; the annual review is. Nobody outside the "
+        "committee has seen one since it was set up.",
+    },
+    {
+        "key": "question",
+        "name": "Curious reader",
+        "email": "curious.reader@example.org",
+        "body": "Has the other candidate said anything about the compact? The story only "
+        "covers one side.",
+        "pending": True,
+    },
+]

@@ -14,8 +14,10 @@ from PIL import ImageDraw
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from masthead.comments.services import comment_post, comments_moderate
 from masthead.demo import content
 from masthead.images.models import NewsImage
+from masthead.members.services import member_get_or_create
 from masthead.news.models import (
     ArticleByline,
     ArticlePage,
@@ -206,7 +208,28 @@ def load_demo_site():
     )
     home.top_story = featured
     home.save_revision().publish()
+    _add_comments(featured)
     return featured
+
+
+def _add_comments(article):
+    """Post the demo discussion through the same rules readers go through."""
+    posted = {}
+    for spec in content.COMMENTS:
+        member = member_get_or_create(email=spec["email"], display_name=spec["name"])
+        parent = posted.get(spec.get("reply_to"))
+        comment = comment_post(
+            article=article,
+            member=member,
+            body=spec["body"],
+            display_name=spec["name"],
+            parent_id=parent.pk if parent else None,
+        )
+        posted[spec["key"]] = comment
+        if not spec.get("pending"):
+            comments_moderate(comment_ids=[comment.pk], action="approve", user=None)
+        if spec.get("pick"):
+            comments_moderate(comment_ids=[comment.pk], action="pick", user=None)
 
 
 def ensure_admin(username="admin"):

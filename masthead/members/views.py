@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
+from masthead.core.client import client_address
 from masthead.members import tokens
 from masthead.members.forms import email_address_field
 from masthead.members.selectors import member_data, member_from_request
@@ -21,7 +22,6 @@ from masthead.members.services import (
     member_sign_in_with_link,
     member_sign_out,
 )
-from masthead.core.client import client_address
 from masthead.members.throttle import attempt_allowed
 
 

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from masthead.core.client import client_address
 from masthead.members.models import Member
 from masthead.members.selectors import member_from_request
-from masthead.core.client import client_address
 from masthead.members.throttle import attempt_allowed
 from masthead.newsletter import tokens
 from masthead.newsletter.confirmation import queue_confirmation_email

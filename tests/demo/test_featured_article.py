@@ -102,3 +102,27 @@ def test_featured_story_structured_data(featured):
     crumbs = _json_ld(featured, "BreadcrumbList")["itemListElement"]
     assert [c["name"] for c in crumbs] == ["Home", "Politics", "Election News", F["title"]]
     assert [c["position"] for c in crumbs] == [1, 2, 3, 4]
+
+
+def test_featured_story_opens_with_a_moderated_discussion(client):
+    """Readers see the approved comments with their replies and the editors' pick; the one
+    left waiting is in the moderators' queue, not on the page."""
+    from django.contrib.auth import get_user_model
+
+    article = load_demo_site()
+    thread = html.fromstring(client.get(f"/comments/{article.pk}/").content)
+    shown = {
+        _text(c.xpath(".//span[@class='comment__by']")[0]): c
+        for c in thread.xpath("//article[contains(@class,'comment')]")
+    }
+    approved = [c["name"] for c in content.COMMENTS if not c.get("pending")]
+    assert sorted(shown) == sorted(approved)
+    replies = thread.xpath("//ol[@class='comment-replies']//span[@class='comment__by']")
+    assert sorted(_text(r) for r in replies) == ["Jonah P.", "R. Adeyemi"]
+    assert "comment--pick" in shown["Harwick ferry user"].get("class")
+    assert "Curious reader" not in shown
+
+    admin = get_user_model().objects.create_superuser("mod", "mod@example.org", "pw")
+    client.force_login(admin)
+    queue = client.get("/admin/comments/").content.decode()
+    assert "Has the other candidate said anything" in queue
