@@ -1,7 +1,6 @@
 """The newsroom's content: the front page, sections, articles, authors, topics, corrections."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.urls import reverse
@@ -197,8 +196,11 @@ class SectionPage(MastheadPage):
         return context
 
 
-class PublishingRefused(PermissionDenied):
-    """A story may not go live as it stands; the message says what to fix."""
+class PublishingRefused(Exception):
+    """A story may not go live as it stands; the message says what to fix.
+
+    Not a PermissionDenied: Wagtail's admin would swallow that into "you do not have
+    permission"; news.middleware shows the editor this message instead."""
 
 
 class ArticlePageForm(WagtailAdminPageForm):

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
 
@@ -64,3 +65,23 @@ def page(browser):
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     yield tab
     context.close()
+
+
+@pytest.fixture
+def migrated_rows(live_server):
+    """Live-server tests commit, so an earlier one's flush may have removed the rows that
+    migrations create: Wagtail's default locale, root page and root collection, and the
+    newsroom groups and workflow. Put them back (each step is idempotent)."""
+    from django.apps import apps
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=code)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    import_module("masthead.news.migrations.0002_newsroom_roles").create_roles(apps, None)
+    return live_server

@@ -5,11 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page
 
 from masthead.demo import content
 from masthead.demo.loader import load_demo_site
@@ -20,22 +17,10 @@ FEATURED_PATH = "/politics/election-news/calder-allies-reassure-neighbours-river
 SCREENSHOTS = Path(os.environ.get("MASTHEAD_SCREENSHOTS", "var/screenshots"))
 
 
-def _wagtail_roots():
-    """Live-server tests commit, so an earlier one's flush may have removed what Wagtail's
-    migrations create: the default locale, the root page and the root collection."""
-    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    locale, _ = Locale.objects.get_or_create(language_code=code)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-
-
 @pytest.fixture
-def demo(live_server):
-    _wagtail_roots()
+def demo(migrated_rows):
     load_demo_site()
-    return live_server.url
+    return migrated_rows.url
 
 
 def _screenshot(page, name):

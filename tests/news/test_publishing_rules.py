@@ -84,10 +84,18 @@ def test_approval_from_the_moderation_dialog_cannot_publish_either(client):
 
     client.force_login(staff("Editors"))
     url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
-    client.post(url, {"comment": "Looks good"})
+    response = client.post(
+        url, {"comment": "Looks good"}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
     page.refresh_from_db()
     assert not page.live
     assert page.workflow_in_progress
+    # The dialog is told to go to the story's editor, which says why it was not published.
+    step = response.json()
+    assert step["step"] == "success"
+    assert step["redirect"] == reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    editor = client.get(step["redirect"]).content.decode()
+    assert f"Not published: The lead image &#x27;{picture.title}&#x27; has no credit." in editor
 
 
 def test_code_cannot_publish_a_refused_story():
