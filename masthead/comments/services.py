@@ -210,7 +210,8 @@ def comment_delete(*, comment, member):
 
 
 def comment_report(*, comment, member, reason=""):
-    """A member flags a comment once; enough reports hide it until a moderator decides.
+    """A member flags a comment once; enough reports hide it until a moderator decides,
+    and a comment a moderator has approved after that stays up.
 
     Returns False when this member had already reported it.
     """
@@ -234,6 +235,9 @@ def comment_report(*, comment, member, reason=""):
             comment.report_count >= threshold
             and comment.status == Comment.Status.APPROVED
             and not comment.hidden_by_reports
+            # Hidden before and approved since: a moderator has decided; reports only
+            # keep it in the queue's reported list.
+            and not ModerationLog.objects.filter(comment=comment, action=Action.HIDE).exists()
         ):
             comment.status = Comment.Status.PENDING
             comment.hidden_by_reports = True

@@ -153,6 +153,34 @@ def test_reports_hide_comment_over_threshold(client, story, settings):
     assert story.comment_thread.__class__.objects.get(pk=story.pk).approved_count == 0
 
 
+def test_reports_do_not_hide_again_what_a_moderator_approved(client, moderator, story, settings):
+    """Once a moderator has looked and approved, further reports are counted for the queue
+    but no longer take the comment down."""
+    settings.COMMENTS_REPORT_THRESHOLD = 1
+    sign_in(client, member())
+    post(client, story, "Unpopular but fair.")
+    comment = Comment.objects.get()
+    sign_in(client, member())
+    client.post(f"/comments/c/{comment.pk}/report/")
+    comment.refresh_from_db()
+    assert comment.hidden_by_reports
+
+    staff = factories_client()
+    staff.force_login(moderator)
+    staff.post("/admin/comments/act/", {"single": f"{comment.pk}:approve"})
+    sign_in(client, member())
+    client.post(f"/comments/c/{comment.pk}/report/")
+    comment.refresh_from_db()
+    assert (comment.status, comment.hidden_by_reports, comment.report_count) == (
+        "approved",
+        False,
+        2,
+    )
+    assert (
+        "Unpopular but fair." in factories_client().get(f"/comments/{story.pk}/").content.decode()
+    )
+
+
 def test_editor_closes_thread_from_queue(client, moderator, story):
     """The queue filtered by article offers closing the thread; readers then cannot post."""
     client.force_login(moderator)
