@@ -77,8 +77,13 @@ def comments_closed_reason(*, article, policy=None, thread=None):
     return None
 
 
-def comment_count(*, article_id):
-    thread = thread_state(article_id=article_id)
+def comment_count(*, article_id, article=None):
+    """Approved comments shown on the story. Pass the article when it was loaded with its
+    thread (select_related("comment_thread")) to save the query."""
+    if article is not None and "comment_thread" in article._state.fields_cache:
+        thread = getattr(article, "comment_thread", None)
+    else:
+        thread = thread_state(article_id=article_id)
     return thread.approved_count if thread else 0
 
 

@@ -1,10 +1,37 @@
 """The abstract page every reader-facing page derives from: search and share metadata."""
 
-from wagtail.models import Page
+from django.db.models import Q
+from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
+
+
+def restricted_sections():
+    """(path, depth) of every page with a view restriction, remembered until the next purge
+    (saving or deleting a restriction purges the page cache: masthead.delivery)."""
+    from masthead.delivery.memo import remember
+
+    return remember(
+        "core:view-restrictions",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", "page__depth")),
+    )
+
+
+class MastheadPageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's private_q (pages under a view restriction) without a query per call."""
+        q = Q()
+        for path, depth in restricted_sections():
+            q |= Q(path__startswith=path, depth__gte=depth)
+        return q if q else Q(pk__in=[])
+
+
+MastheadPageManager = PageManager.from_queryset(MastheadPageQuerySet)
 
 
 class MastheadPage(Page):
     """Holds the SEO/social fallbacks so every template's <head> is built the same way."""
+
+    objects = MastheadPageManager()
 
     class Meta:
         abstract = True
@@ -22,5 +49,18 @@ class MastheadPage(Page):
         return None
 
     def breadcrumbs(self):
-        """Ancestors from the front page down, excluding the tree root."""
-        return self.get_ancestors().filter(depth__gt=1)
+        """Ancestors from the front page down, excluding the tree root (no query once the
+        site's sections are known: masthead.delivery.routing.page_ancestors)."""
+        from masthead.delivery.routing import page_ancestors
+
+        return [p for p in page_ancestors(self) if p.depth > 1]
+
+    def get_view_restrictions(self):
+        """Wagtail checks these on every page served: skip its two queries when no view
+        restriction covers this page (or the site has none at all)."""
+        restricted = restricted_sections()
+        if restricted and (
+            self.alias_of_id or any(self.path.startswith(path) for path, _ in restricted)
+        ):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()

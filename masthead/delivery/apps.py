@@ -9,7 +9,7 @@ class DeliveryConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
         from django.test.signals import setting_changed
-        from wagtail.models import Page
+        from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from masthead.delivery import receivers
@@ -23,6 +23,13 @@ class DeliveryConfig(AppConfig):
         post_delete.connect(
             receivers.author_changed, sender=author, dispatch_uid="delivery-author-del"
         )
+        for model in (PageViewRestriction, Site):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receivers.site_structure_changed,
+                    sender=model,
+                    dispatch_uid=f"delivery-structure-{model.__name__}-{signal is post_save}",
+                )
         setting_changed.connect(receivers.settings_changed, dispatch_uid="delivery-settings")
         try:
             from masthead.comments.signals import comment_thread_changed, comment_was_approved

@@ -9,6 +9,7 @@ request; this middleware is the authority on what gets stored.
 from django.db.models import Model, QuerySet
 
 from masthead.delivery.cache import TAGS_ATTR, Entry, page_cache, request_key
+from masthead.delivery.memo import request_generation
 
 _UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
 
@@ -21,17 +22,22 @@ class PageCacheMiddleware:
         cache = page_cache()
         config = cache.config
         if not config.enabled:
-            return self.get_response(request)
+            with request_generation():
+                return self.get_response(request)
         key = request_key(request.META, config)
         if key is None:
-            response = self.get_response(request)
+            with request_generation():
+                response = self.get_response(request)
             response.headers.setdefault("X-Masthead-Cache", "bypass")
             return response
         entry = cache.get(key)
         if entry is not None:
             return _replay(entry, request.META, None)
         generation = cache.read_generation()
-        response = self.get_response(request)
+        # What the render remembers site-wide (masthead.delivery.memo) is keyed to the
+        # same generation the entry is stored under.
+        with request_generation(generation):
+            response = self.get_response(request)
         entry = _entry_for(request, response, key, config)
         if entry is None:
             response.headers.setdefault("X-Masthead-Cache", "bypass")

@@ -28,6 +28,12 @@ def author_changed(sender, instance, **kwargs):
     page_cache_purge(tags={f"author:{instance.pk}", "authors"})
 
 
+def site_structure_changed(sender, **kwargs):
+    """A view restriction or a site changed: which pages anonymous readers may see, and
+    where, changes across the tree (rare: a full purge; site-wide memory goes with it)."""
+    page_cache_purge(tags={"all"})
+
+
 def comment_approved(sender, comment=None, article_id=None, **kwargs):
     """The story's page shows its comment count."""
     page_cache_purge(tags={f"comments:{article_id}"})
@@ -41,5 +47,7 @@ def comment_thread_changed(sender, article_id=None, urls=(), **kwargs):
 def settings_changed(setting, **kwargs):
     if setting.startswith("MASTHEAD_PAGE_CACHE") or setting in ("CACHES", "VAR_DIR"):
         from masthead.delivery.cache import reset_page_cache
+        from masthead.delivery.memo import forget
 
         reset_page_cache()
+        forget()

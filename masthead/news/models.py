@@ -13,12 +13,11 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from masthead.core.blocks import ArticleBodyBlock
-from masthead.core.models import MastheadPage
+from masthead.core.models import MastheadPage, MastheadPageQuerySet
 
 ARTICLES_PER_PAGE = 20
 
@@ -80,7 +79,7 @@ def topic_url(tag):
     return reverse("news:topic", kwargs={"slug": tag.slug})
 
 
-class ArticlePageQuerySet(PageQuerySet):
+class ArticlePageQuerySet(MastheadPageQuerySet):
     def published(self):
         """Live, public articles whose publication time has come: what readers may see."""
         return self.live().public().filter(first_published_at__lte=timezone.now())
@@ -88,11 +87,19 @@ class ArticlePageQuerySet(PageQuerySet):
     def newest_first(self):
         return self.order_by("-first_published_at", "-pk")
 
-    def for_listing(self):
-        """Everything a story card shows, fetched with the articles, not per card."""
-        return self.select_related("lead_image", "comment_thread").prefetch_related(
-            "lead_image__renditions", "bylines__author"
+    def for_listing(self, *, renditions=True):
+        """Everything a story card shows, fetched with the articles, not per card.
+
+        renditions=False leaves the pictures' renditions to the caller, who may fetch them
+        together with other pictures on the page (news.selectors.prefetch_renditions).
+        """
+        bylines = models.Prefetch(
+            "bylines", queryset=ArticleByline.objects.select_related("author")
         )
+        queryset = self.select_related("lead_image", "comment_thread").prefetch_related(bylines)
+        if renditions:
+            queryset = queryset.prefetch_related("lead_image__renditions")
+        return queryset
 
     def in_section(self, section):
         return self.descendant_of(section)
@@ -311,6 +318,12 @@ class ArticlePage(MastheadPage):
 
     class Meta:
         verbose_name = "article"
+
+    @classmethod
+    def serving_queryset(cls):
+        """How the page is loaded to be served (masthead.delivery.routing): one query with
+        what the template shows alongside the story's own fields."""
+        return cls.objects.select_related("lead_image", "comment_thread")
 
     @property
     def kicker_label(self):

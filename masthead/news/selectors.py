@@ -1,6 +1,6 @@
 """Reads behind the news pages, shaped so a page costs a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Count
 
 from masthead.news.models import ArticlePage, Author
 
@@ -12,48 +12,80 @@ def _body_images(article):
 RELATED_CANDIDATES = 50
 
 
-def related_articles(*, article, limit=4):
+def prefetch_renditions(images):
+    """Every rendition of these pictures in one query (the picture tags and share image
+    then find theirs without asking the database)."""
+    unique = list({img.pk: img for img in images if img is not None}.values())
+    if not unique:
+        return
+    renditions = {}
+    for rendition in (
+        unique[0].get_rendition_model().objects.filter(image_id__in=[i.pk for i in unique])
+    ):
+        renditions.setdefault(rendition.image_id, []).append(rendition)
+    for img in images:
+        if img is not None:
+            found = renditions.get(img.pk, [])
+            for rendition in found:
+                rendition.image = img  # its alt text comes from the image
+            # Where Wagtail's own ImageQuerySet.prefetch_renditions puts them.
+            img.prefetched_renditions = list(found)
+
+
+def related_articles(*, article, topic_ids=None, limit=4, renditions=True):
     """ "More on this": published stories sharing the story's topics or section, never the
     story itself. Stories sharing both come first, then topic-only, then section-only;
     newest first within each. Only the newest candidates are weighed, so the cost stays
-    flat however large the archive: three queries plus the cards' prefetches.
+    flat however large the archive: the newest few sharing a topic and the newest few in
+    the section (each an index walk down the publication date), then the cards.
     """
     from masthead.news.models import ArticleTopic
 
-    topic_ids = [tag.pk for tag in article.topics.all()]
+    if topic_ids is None:
+        topic_ids = [tag.pk for tag in article.topics.all()]
     section_path = article.path[: -article.steplen]
-    tagged = ArticleTopic.objects.filter(tag_id__in=topic_ids)
-    candidates = list(
-        ArticlePage.objects.published()
-        .exclude(pk=article.pk)
-        .filter(Q(pk__in=tagged.values("content_object_id")) | Q(path__startswith=section_path))
-        .annotate(shares_topic=Exists(tagged.filter(content_object_id=OuterRef("pk"))))
-        .order_by("-first_published_at", "-pk")
-        .values("pk", "path", "shares_topic")[:RELATED_CANDIDATES]
-    )
+    others = ArticlePage.objects.published().exclude(pk=article.pk).newest_first()
+    fields = ("pk", "path", "first_published_at")
+    rows = {}
+    if topic_ids:
+        tagged = ArticleTopic.objects.filter(tag_id__in=topic_ids).values("content_object_id")
+        for row in others.filter(pk__in=tagged).values(*fields)[:RELATED_CANDIDATES]:
+            rows[row["pk"]] = (row, True)
+    for row in others.filter(path__startswith=section_path).values(*fields)[:RELATED_CANDIDATES]:
+        rows.setdefault(row["pk"], (row, False))
+    # The newest candidates of the two lists together are the newest candidates overall:
+    # a story sharing a topic that is not among the newest sharing one is older than all
+    # of those, so it would not be weighed either.
+    newest = sorted(
+        rows.values(), key=lambda r: (r[0]["first_published_at"], r[0]["pk"]), reverse=True
+    )[:RELATED_CANDIDATES]
 
-    def tier(row):
-        return (not row["shares_topic"]) * 2 + (not row["path"].startswith(section_path))
+    def tier(candidate):
+        row, shares_topic = candidate
+        return (not shares_topic) * 2 + (not row["path"].startswith(section_path))
 
     # sorted() is stable, so newest-first order holds within each tier.
-    chosen = [row["pk"] for row in sorted(candidates, key=tier)[:limit]]
+    chosen = [row["pk"] for row, _ in sorted(newest, key=tier)[:limit]]
     if not chosen:
         return []
-    cards = ArticlePage.objects.filter(pk__in=chosen).for_listing().in_bulk()
+    cards = ArticlePage.objects.filter(pk__in=chosen).for_listing(renditions=renditions).in_bulk()
     return [cards[pk] for pk in chosen if pk in cards]
 
 
 def article_page_data(*, article):
     """Everything the article template shows beyond the page's own fields."""
-    bylines = list(article.bylines.select_related("author", "author__photo"))
-    images = [img for img in [article.lead_image, *_body_images(article)] if img is not None]
-    prefetch_related_objects(images, "renditions")
+    bylines = list(article.bylines.select_related("author"))
+    topics = list(article.topics.all())
+    related = related_articles(article=article, topic_ids=[t.pk for t in topics], renditions=False)
+    prefetch_renditions(
+        [article.lead_image, *_body_images(article), *(story.lead_image for story in related)]
+    )
     return {
         "bylines": bylines,
         "authors": [b.author for b in bylines],
-        "topics": list(article.topics.all()),
+        "topics": topics,
         "corrections": list(article.corrections.all()),
-        "related": related_articles(article=article),
+        "related": related,
     }
 
 

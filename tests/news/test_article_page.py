@@ -65,7 +65,9 @@ def test_article_queries_do_not_grow_with_content(client, settings):
         *factories.paragraphs("Only paragraph"),
         ("image", {"image": factories.image(), "caption": ""}),
     ]
-    small = factories.article(section, lead_image=factories.image(), body=one_of_each)
+    small = factories.article(
+        section, topics=["Topic 0"], lead_image=factories.image(), body=one_of_each
+    )
     big_body = []
     for i in range(6):
         big_body += factories.paragraphs(f"Paragraph {i}")

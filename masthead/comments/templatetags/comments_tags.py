@@ -7,5 +7,6 @@ register = template.Library()
 
 @register.simple_tag
 def comment_count(article):
-    """The article's visible comment count (one query; listings use story.comment_thread)."""
-    return selectors.comment_count(article_id=article.pk)
+    """The article's visible comment count: from the thread fetched with the article
+    (ArticlePage.serving_queryset), else one query."""
+    return selectors.comment_count(article_id=article.pk, article=article)

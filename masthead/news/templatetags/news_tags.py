@@ -29,19 +29,20 @@ def table_of_contents(article):
     ]
 
 
-@register.simple_tag(takes_context=True)
-def site_sections(context):
-    """Top-level sections for the site navigation; computed once per request."""
-    request = context.get("request")
-    cached = getattr(request, "_masthead_sections", None)
-    if cached is None:
-        cached = list(
-            SectionPage.objects.live()
-            .public()
-            .filter(depth=3)
-            .order_by("path")
-            .only("title", "url_path", "path", "depth")
-        )
-        if request is not None:
-            request._masthead_sections = cached
-    return cached
+def _top_level_sections():
+    return list(
+        SectionPage.objects.live()
+        .public()
+        .filter(depth=3)
+        .order_by("path")
+        .only("title", "url_path", "path", "depth")
+    )
+
+
+@register.simple_tag
+def site_sections():
+    """Top-level sections for the site navigation, remembered until the next purge (a
+    section published, moved or unpublished purges everything)."""
+    from masthead.delivery.memo import remember
+
+    return remember("news:site-sections", _top_level_sections)

@@ -1,22 +1,44 @@
 from django import template
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from masthead.newsletter.forms import SignupForm
 from masthead.newsletter.subscriptions import CURRENT_CONSENT, consent_wording
 
 register = template.Library()
 
+_SOURCE_MARK = "masthead-signup-source-9f3c"
 
-@register.inclusion_tag("newsletter/_signup_form.html")
+
+def _empty_signup_form(prefix, with_name):
+    return render_to_string(
+        "newsletter/_signup_form.html",
+        {
+            "form": SignupForm(),
+            "source": _SOURCE_MARK,
+            "prefix": prefix,
+            "with_name": with_name,
+            "consent_wording": consent_wording(),
+            "consent_version": CURRENT_CONSENT,
+        },
+    )
+
+
+@register.simple_tag
 def newsletter_signup_form(source="", prefix="nl", with_name=False):
-    """An empty signup form: no per-reader content, so the page around it stays cacheable."""
-    return {
-        "form": SignupForm(),
-        "source": source or "",
-        "prefix": prefix,
-        "with_name": with_name,
-        "consent_wording": consent_wording(),
-        "consent_version": CURRENT_CONSENT,
-    }
+    """An empty signup form: no per-reader content, so the page around it stays cacheable.
+
+    The same on every page but for its source, so it is rendered once per page-cache
+    generation in each process (a change to any newsletter list purges the page cache).
+    """
+    from masthead.delivery.memo import remember
+
+    html = remember(
+        f"newsletter:signup-form:{prefix}:{bool(with_name)}",
+        lambda: _empty_signup_form(prefix, with_name),
+    )
+    return mark_safe(html.replace(_SOURCE_MARK, conditional_escape(source or "")))  # noqa: S308
 
 
 @register.inclusion_tag("newsletter/_preferences_form.html", takes_context=True)

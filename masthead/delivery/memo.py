@@ -1,0 +1,71 @@
+"""Site-wide facts kept in process memory until the next page-cache purge.
+
+A cache miss renders things that are the same on every page of the site: the sections in
+the navigation, the front page and sections in the breadcrumbs, the newsletter signup
+box, whether any page is behind a view restriction. Asking the database for them on
+every miss is most of a miss's queries. `remember(name, compute)` keeps the answer in this
+process and recomputes it once the page cache's generation has changed, which every purge
+does (publish, unpublish, move, delete, an author, a newsletter list, a view restriction,
+a site), in this process or any other.
+
+Within a request the generation is read once: the page cache middleware reads it before
+rendering a miss and hands it over here, so a value used by a render is never older than
+the generation that render's cache entry is stored under (a purge during the render makes
+the entry unstorable, as before). Outside a request the generation is read on every call.
+
+Only data that a purge announces may be remembered here; per-reader data never.
+"""
+
+import contextvars
+import threading
+from contextlib import contextmanager
+
+from masthead.delivery.cache import page_cache
+
+MAX_NAMES = 2000
+
+_request_generation = contextvars.ContextVar("masthead_request_generation", default=None)
+_values = {}
+_lock = threading.Lock()
+
+
+def current_generation():
+    holder = _request_generation.get()
+    if holder is None:
+        return page_cache().read_generation()
+    if holder[0] is None:
+        holder[0] = page_cache().read_generation()
+    return holder[0]
+
+
+@contextmanager
+def request_generation(generation=None):
+    """Read the generation at most once during the block (the middleware wraps requests)."""
+    token = _request_generation.set([generation])
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
+def remember(name, compute):
+    """`compute()`'s value, computed at most once per page-cache generation in this process.
+
+    The value is shared by every thread: treat it as read-only.
+    """
+    generation = current_generation()
+    found = _values.get(name)
+    if found is not None and found[0] == generation:
+        return found[1]
+    value = compute()
+    with _lock:
+        if len(_values) >= MAX_NAMES:
+            _values.clear()
+        _values[name] = (generation, value)
+    return value
+
+
+def forget():
+    """Drop everything remembered (tests; settings changes)."""
+    with _lock:
+        _values.clear()

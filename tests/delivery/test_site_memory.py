@@ -1,0 +1,99 @@
+"""What a miss keeps in process memory (navigation, breadcrumbs, signup box, view
+restrictions) is refreshed by the publish that changes it, and saves its queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from lxml import html
+from wagtail.models import PageViewRestriction
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _doc(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return html.fromstring(response.content)
+
+
+def _nav(doc):
+    return [a.text_content() for a in doc.xpath('//nav[@class="site-nav"]//a')]
+
+
+def test_a_new_section_appears_in_the_navigation_of_the_next_page_rendered(client, site):
+    assert _nav(_doc(client, site["article"].url)) == ["Harbour News"]
+    weather = factories.section(title="Weather", slug="weather")
+    later = factories.article(site["section"], title="Fog delays the ferry")
+    assert _nav(_doc(client, later.url)) == ["Harbour News", "Weather"]
+    weather.unpublish()
+    assert _nav(_doc(client, site["article"].url)) == ["Harbour News"]
+
+
+def test_a_renamed_section_shows_in_breadcrumbs_and_navigation(client, site):
+    _doc(client, site["article"].url)
+    section = site["section"]
+    section.title = "Harbour and Docks"
+    section.save_revision().publish()
+    doc = _doc(client, site["article"].url)
+    assert "Harbour and Docks" in [
+        a.text_content() for a in doc.xpath('//nav[@class="breadcrumbs"]//a')
+    ]
+    assert _nav(doc) == ["Harbour and Docks"]
+
+
+def test_a_renamed_newsletter_list_shows_in_the_signup_box(client, site):
+    letter = factories.newsletter_list(name="Morning briefing", is_public=True)
+    box = '//section[@class="newsletter-box"]'
+    assert "Morning briefing" in _doc(client, site["article"].url).xpath(box)[0].text_content()
+    letter.name = "Evening briefing"
+    letter.save()
+    text = _doc(client, site["article"].url).xpath(box)[0].text_content()
+    assert "Evening briefing" in text and "Morning briefing" not in text
+
+
+def test_the_signup_box_names_the_story_it_was_shown_on(client, site):
+    other = factories.article(site["section"], title="Second story")
+    for story in (site["article"], other):
+        doc = _doc(client, story.url)
+        assert doc.xpath('//section[@class="newsletter-box"]//input[@name="source"]/@value') == [
+            story.url
+        ]
+
+
+def test_a_view_restriction_added_after_a_miss_is_honoured(client, site, settings):
+    """The site had no restriction when the first page rendered; one added later applies
+    at once to every page under it, and they leave the public listings."""
+    settings.MASTHEAD_PAGE_CACHE = False
+    story = site["article"]
+    assert client.get(story.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=site["section"], restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    response = client.get(story.url)
+    assert response.status_code == 200  # Wagtail's password form, not the story
+    assert b"Cranes return to the quay" not in response.content or b"password" in (
+        response.content.lower()
+    )
+    assert b'name="password"' in response.content
+    assert "Harbour News" not in _nav(_doc(client, site["home"].url))
+
+
+def test_an_article_miss_costs_a_fixed_handful_of_queries(client, site):
+    """Route, bylines, topics, "More on this" (two candidate lists and the cards with their
+    bylines), the pictures' renditions, corrections: nothing per card or per picture, and
+    nothing site-wide once the site's sections are known."""
+    section = site["section"]
+    picture = factories.image()
+    stories = [
+        factories.article(section, topics=["Shipping"], lead_image=picture, title=f"Story {i}")
+        for i in range(5)
+    ]
+    client.get(stories[0].url)  # the site's sections, navigation and the picture's renditions
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(stories[1].url)
+    assert response.status_code == 200
+    assert response["X-Masthead-Cache"] == "miss"
+    assert len(response.content) > 0
+    assert len(ctx.captured_queries) <= 9, "\n".join(q["sql"] for q in ctx.captured_queries)
