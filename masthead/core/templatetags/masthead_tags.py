@@ -1,5 +1,8 @@
 from django import template
 from django.templatetags.static import static
+from django.utils.safestring import mark_safe
+from wagtail.images.models import Filter, Picture
+from wagtail.images.shortcuts import get_renditions_or_not_found
 
 from masthead.core.structured_data import absolute_url, breadcrumb_list, ld_json_script
 
@@ -27,9 +30,40 @@ def social_image_url(image):
     """URL of the 1200×630 share image, or the outlet's default card."""
     if image is None:
         return absolute_url(static("masthead/social-default.png"))
-    return absolute_url(image.get_rendition(SOCIAL_IMAGE_SPEC).url)
+    return absolute_url(social_image(image).url)
+
+
+def social_image(image, spec=SOCIAL_IMAGE_SPEC):
+    """The share image's rendition (prefetched renditions are used when present)."""
+    return image.get_rendition(_filters(spec)[0])
 
 
 @register.simple_tag
 def ld_json(data):
     return ld_json_script(data)
+
+
+# -- pictures ----------------------------------------------------------------------------
+
+_FILTERS = {}
+
+
+def _filters(spec):
+    """Wagtail Filter objects for a spec, parsed once per process: parsing one runs
+    `inspect` over every operation, and a page shows a dozen pictures of the same specs."""
+    filters = _FILTERS.get(spec)
+    if filters is None:
+        filters = [Filter(spec=s) for s in Filter.expand_spec(spec)]
+        _FILTERS[spec] = filters
+    return filters
+
+
+@register.simple_tag
+def picture(image, spec, **attrs):
+    """Wagtail's {% picture image spec ... %} (sources per format, srcset per width), with
+    the filters parsed once per process. Renditions come prefetched where the page's
+    selector fetched them (news.selectors.prefetch_renditions)."""
+    if not image:
+        return ""
+    renditions = get_renditions_or_not_found(image, _filters(spec))
+    return mark_safe(Picture(renditions, attrs).__html__())  # noqa: S308

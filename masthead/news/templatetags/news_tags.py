@@ -9,11 +9,11 @@ register = template.Library()
 
 @register.simple_tag
 def article_structured_data(article, authors, topics):
-    from masthead.core.templatetags.masthead_tags import SOCIAL_IMAGE_SPEC, ld_json
+    from masthead.core.templatetags.masthead_tags import SOCIAL_IMAGE_SPEC, ld_json, social_image
 
     image_urls = []
     if article.lead_image:
-        image_urls.append(article.lead_image.get_rendition(SOCIAL_IMAGE_SPEC).url)
+        image_urls.append(social_image(article.lead_image, SOCIAL_IMAGE_SPEC).url)
     return ld_json(
         news_article(article=article, authors=authors, topics=topics, image_urls=image_urls)
     )
