@@ -97,3 +97,16 @@ def test_an_article_miss_costs_a_fixed_handful_of_queries(client, site):
     assert response["X-Masthead-Cache"] == "miss"
     assert len(response.content) > 0
     assert len(ctx.captured_queries) <= 9, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_more_on_this_shows_a_related_story_as_last_published(client, site):
+    """A card kept in memory for "More on this" is refreshed by the related story's publish."""
+    related = factories.article(site["section"], topics=["Shipping"], title="Quay reopens")
+    reader = factories.article(site["section"], topics=["Shipping"], title="Reader story")
+    cards = '//aside[@class="related"]//h3'
+    assert "Quay reopens" in [h.text_content() for h in _doc(client, reader.url).xpath(cards)]
+    related.title = "Quay reopens after repairs"
+    related.save_revision().publish()
+    headlines = [h.text_content() for h in _doc(client, site["article"].url).xpath(cards)]
+    assert "Quay reopens after repairs" in headlines
+    assert "Quay reopens" not in headlines

@@ -1,4 +1,6 @@
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from masthead.core.blocks import subheading_anchor
 from masthead.news.models import SectionPage
@@ -46,3 +48,25 @@ def site_sections():
     from masthead.delivery.memo import remember
 
     return remember("news:site-sections", _top_level_sections)
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, story, heading="h3"):
+    """A story card ("More on this"), rendered once per page-cache generation in this
+    process: the same story's card shows on every story that lists it.
+
+    A card shows the story's published fields, its picture, its bylines and its comment
+    count; publishing the story, changing an author and a comment purge all purge the page
+    cache, which starts a new generation. Keyed by host: its links are built for the site.
+    """
+    from masthead.delivery.memo import remember
+
+    request = context.get("request")
+    host = request.get_host() if request is not None else ""
+
+    def render():
+        return render_to_string(
+            "includes/story_card.html", {"story": story, "heading": heading, "request": request}
+        )
+
+    return mark_safe(remember(f"news:story-card:{host}:{story.pk}:{heading}", render))  # noqa: S308
