@@ -8,7 +8,10 @@ to one of three outcomes so the sender never branches on which provider is confi
 import smtplib
 from enum import Enum
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 
 
 class Outcome(Enum):
@@ -21,6 +24,20 @@ def open_connection():
     connection = get_connection()
     connection.open()
     return connection
+
+
+def takes_wire_bytes(connection):
+    """True for Django's SMTP backend: it can be handed a finished message as bytes. ESP
+    backends (anymail) build API calls from message objects instead."""
+    return isinstance(connection, SMTPBackend) and connection.connection is not None
+
+
+def send_wire_bytes(connection, *, from_email, to, data):
+    """Send finished bytes over an open SMTP connection; errors are those of send_messages."""
+    encoding = settings.DEFAULT_CHARSET
+    connection.connection.sendmail(
+        sanitize_address(from_email, encoding), [sanitize_address(to, encoding)], data
+    )
 
 
 def classify(exc):

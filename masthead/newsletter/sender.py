@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from masthead.newsletter import conf, providers
 from masthead.newsletter.models import Edition, OutboxMessage, Subscription
-from masthead.newsletter.renderer import edition_render, message_build
+from masthead.newsletter.renderer import edition_render, message_build, message_template
 from masthead.newsletter.selectors import claimable_filter
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ def _rendered(edition_id, queued_at):
     # An edition is frozen once queued, so one render per worker process is enough;
     # queued_at in the key keeps a re-used id (a restored database) from hitting stale text.
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
-    return edition_render(edition=edition)
+    rendered = edition_render(edition=edition)
+    return rendered, message_template(rendered=rendered)
 
 
 def outbox_claim(*, edition_id, worker, limit, now=None):
@@ -99,6 +100,25 @@ def _retry_or_fail(row, worker, error, now):
     )
 
 
+def _send_one(connection, row, rendered, template):
+    """Send one row's message; returns the id to record. Over SMTP the edition's prebuilt
+    bytes are personalised; other backends get a full message object."""
+    name = row.subscription.member.display_name if row.subscription else ""
+    if template is not None and row.subscription and providers.takes_wire_bytes(connection):
+        data, message_id = template.for_reader(
+            email=row.email, subscription=row.subscription, name=name
+        )
+        providers.send_wire_bytes(
+            connection, from_email=template.from_email, to=row.email, data=data
+        )
+        return message_id
+    message = message_build(
+        rendered=rendered, email=row.email, subscription=row.subscription, name=name
+    )
+    connection.send_messages([message])
+    return providers.provider_message_id(message, message.extra_headers.get("Message-ID"))
+
+
 def outbox_send_batch(*, edition_id, worker=None, limit=None):
     """Claim one batch and send it over one connection. Returns how many rows were claimed."""
     worker = worker or worker_name()
@@ -106,21 +126,15 @@ def outbox_send_batch(*, edition_id, worker=None, limit=None):
     if not rows:
         return 0
     queued_at = Edition.objects.values_list("queued_at", flat=True).get(pk=edition_id)
-    rendered = _rendered(edition_id, queued_at)
+    rendered, template = _rendered(edition_id, queued_at)
     connection = None
     relaxed = _relax_commit_durability()
     try:
         for row in rows:
-            message = message_build(
-                rendered=rendered,
-                email=row.email,
-                subscription=row.subscription,
-                name=row.subscription.member.display_name if row.subscription else "",
-            )
             try:
                 if connection is None:
                     connection = providers.open_connection()
-                connection.send_messages([message])
+                message_id = _send_one(connection, row, rendered, template)
             except Exception as exc:  # noqa: BLE001 - every failure is recorded on its row
                 outcome, error, broken = providers.classify(exc)
                 log.info("Send to outbox row %s failed (%s): %s", row.pk, outcome.value, error)
@@ -148,9 +162,7 @@ def outbox_send_batch(*, edition_id, worker=None, limit=None):
                 worker,
                 status=OutboxMessage.Status.SENT,
                 sent_at=timezone.now(),
-                message_id=providers.provider_message_id(
-                    message, message.extra_headers.get("Message-ID")
-                ),
+                message_id=message_id[:255],
                 lease_until=None,
                 last_error="",
             )

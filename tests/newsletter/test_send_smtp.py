@@ -47,6 +47,8 @@ def test_every_reader_receives_the_edition_with_rfc8058_headers(
         assert "Here is the news." in text and "Here is the news." in html
         assert 'alt="' in html and "color-scheme" in html
     assert len({m["Message-ID"] for m in messages}) == 3
+    # Built once for the edition and personalised per reader: one MIME boundary for all.
+    assert len({m.get_boundary() for m in messages}) == 1
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT
     assert set(edition.outbox.values_list("status", flat=True)) == {"sent"}
@@ -143,3 +145,60 @@ def test_permanent_failure_marks_the_subscriber_bounced(
     assert subs[0].status == Subscription.Status.BOUNCED
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT
+
+
+def _readable(raw):
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(raw, policy=policy.default)
+    headers = {
+        k: str(message[k])
+        for k in ("To", "From", "Subject", "Reply-To", "List-Id", "List-Unsubscribe-Post")
+    }
+    return headers, message["List-Unsubscribe"].strip(), _parts(message), message
+
+
+def test_prebuilt_edition_bytes_match_a_fully_built_message():
+    """The per-edition template gives each reader the same mail a full build would: their
+    own name (non-ASCII included), links and one-click header, and their own Message-ID."""
+    from masthead.newsletter.renderer import edition_render, message_build, message_template
+
+    edition, (sub, other) = edition_with_readers(readers=2, subject="Ñews for Zoë — Monday")
+    rendered = edition_render(edition=edition)
+    template = message_template(rendered=rendered)
+    assert template is not None
+    name = "Zoë Łukasiewicz-Ó'Brien, the reader with a rather long display name indeed"
+    fast, message_id = template.for_reader(email=sub.member.email, subscription=sub, name=name)
+    full = message_build(rendered=rendered, email=sub.member.email, subscription=sub, name=name)
+    fast_view, full_view = _readable(fast), _readable(full.message().as_bytes(linesep="\r\n"))
+    assert fast_view[:3] == full_view[:3]
+    assert name in fast_view[0]["To"] and sub.member.email in fast_view[0]["To"]
+    assert fast_view[3]["Message-ID"] == message_id
+    assert fast_view[3]["Date"]
+    other_bytes, other_id = template.for_reader(
+        email=other.member.email, subscription=other, name=""
+    )
+    assert other_id != message_id
+    assert sub.member.email.encode() not in other_bytes
+
+
+def test_an_edition_the_template_cannot_hold_is_sent_in_full(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
+    """A paragraph too long for 8-bit transfer makes the bodies quoted-printable; the
+    sender then builds each message in full and every link still works."""
+    from masthead.newsletter.renderer import edition_render, message_template
+
+    edition, subs = edition_with_readers(readers=2, stories=1)
+    edition.intro = "Long. " * 400
+    edition.save()
+    assert message_template(rendered=edition_render(edition=edition)) is None
+    _send(edition, django_capture_on_commit_callbacks)
+    for message in smtp_server.wait_for(2):
+        text, _ = _parts(message)
+        unsubscribe = next(line for line in text.splitlines() if line.startswith("Unsub"))
+        assert client.get(urlparse(unsubscribe.split(": ", 1)[1]).path).status_code == 200
+        https = message["List-Unsubscribe"].split(",")[0].strip(" <>")
+        one_click = client.post(urlparse(https).path, {"List-Unsubscribe": "One-Click"})
+        assert one_click.status_code == 200
+    assert {s.status for s in Subscription.objects.all()} == {Subscription.Status.UNSUBSCRIBED}
