@@ -35,6 +35,11 @@ def setup_django():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from masthead.demo.loader import demo_site_exists, load_demo_site
+
+    # Editions carry five real stories with pictures, as a daily briefing would.
+    if not demo_site_exists():
+        load_demo_site()
 
 
 def vm_hwm_mb(pid):
