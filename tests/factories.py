@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from modelsearch.index import insert_or_update_object
 from PIL import Image as PILImage
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
@@ -108,6 +109,9 @@ def article(parent=None, *, authors=None, topics=(), publish=True, published_at=
             ArticlePage.objects.filter(pk=page.pk).update(
                 first_published_at=published_at, last_published_at=published_at
             )
+            page.refresh_from_db()
+            # As if it had been published then: the search index records publication times.
+            insert_or_update_object(page)
         page.refresh_from_db()
     else:
         page.save_revision()

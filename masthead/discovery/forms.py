@@ -1,7 +1,30 @@
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from masthead.news.models import ArticleByline, Author, Kicker, SectionPage
+
+
+class QuickSelect(forms.Select):
+    """Django's <select>, markup unchanged, built in Python: the stock widget renders a
+    template per option, which for the section and author lists cost a fifth of the
+    search page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(option["value"]), flatatt(option["attrs"]), option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class SearchForm(forms.Form):
@@ -10,7 +33,11 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label="Search for", required=False, strip=True)
     section = forms.ModelChoiceField(
-        label="Section", queryset=SectionPage.objects.none(), required=False, empty_label="Any"
+        label="Section",
+        queryset=SectionPage.objects.none(),
+        required=False,
+        empty_label="Any",
+        widget=QuickSelect,
     )
     author = forms.ModelChoiceField(
         label="Author",
@@ -18,6 +45,7 @@ class SearchForm(forms.Form):
         required=False,
         empty_label="Anyone",
         to_field_name="slug",
+        widget=QuickSelect,
     )
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -26,12 +54,13 @@ class SearchForm(forms.Form):
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     kicker = forms.ChoiceField(
-        label="Label", choices=[("", "Any"), *Kicker.choices], required=False
+        label="Label", choices=[("", "Any"), *Kicker.choices], required=False, widget=QuickSelect
     )
     sort = forms.ChoiceField(
         label="Sort by",
         choices=[("relevance", "Relevance"), ("newest", "Newest first")],
         required=False,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.search.query import And, Phrase, PlainText
 
+from masthead.discovery.search_backend import match_cap
 from masthead.news.models import ArticleByline, articles_published
 
 MAX_QUERY_CHARS = 200
@@ -79,6 +82,8 @@ def search_articles(
 
     Without a query the filtered stories come newest first; with one, by relevance (the
     backend weighs the headline above the standfirst above the body) or newest first.
+    Relevance ranks the newest `RANKED_MATCHES` matches (see search_backend); paginate
+    with SearchPaginator to show "more than" past that cap.
     """
     articles = articles_published()
     if section is not None:
@@ -94,7 +99,8 @@ def search_articles(
         articles = articles.filter(first_published_at__lt=_day_start(date_to + timedelta(days=1)))
     if kicker:
         articles = articles.filter(kicker=kicker)
-    articles = articles.for_listing()
+    # A result shows headline, standfirst, label, bylines and date: no picture, no comments.
+    articles = articles.prefetch_related("bylines__author")
     if not query:
         return articles.newest_first()
     if newest:
@@ -102,6 +108,27 @@ def search_articles(
         ordered = articles.order_by("-first_published_at", "-id")
         return ordered.search(query.as_search_query(), order_by_relevance=False)
     return articles.search(query.as_search_query())
+
+
+class SearchPaginator(Paginator):
+    """Pages of results. A search that matches more stories than the backend ranks (its
+    `RANKED_MATCHES` cap) counts up to the cap and says there are more: `capped`."""
+
+    @cached_property
+    def _total(self):
+        return self.object_list.count()
+
+    @cached_property
+    def cap(self):
+        return match_cap(self.object_list)
+
+    @cached_property
+    def count(self):
+        return self._total if self.cap is None else min(self._total, self.cap)
+
+    @property
+    def capped(self):
+        return self.cap is not None and self._total > self.cap
 
 
 def _day_start(day):

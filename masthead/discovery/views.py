@@ -14,9 +14,14 @@ from masthead.discovery import selectors
 from masthead.discovery.feeds import FEED_CLASSES
 from masthead.discovery.forms import SearchForm
 from masthead.discovery.models import DiscoverySettings
-from masthead.discovery.search import MAX_QUERY_CHARS, highlight, parse_query, search_articles
+from masthead.discovery.search import (
+    MAX_QUERY_CHARS,
+    SearchPaginator,
+    highlight,
+    parse_query,
+    search_articles,
+)
 from masthead.discovery.sitemaps import sitemaps
-from masthead.news.models import paginate
 
 FEED_MAX_AGE = 300
 
@@ -138,9 +143,11 @@ def search(request):
     query = parse_query(request.GET.get("q", ""))
     page_obj = None
     results = []
+    sort_by_relevance = bool(query) and not form.filters()["newest"]
     if query or form.has_filters():
         matches = search_articles(query=query, **form.filters())
-        page_obj = paginate(request, matches, per_page=SEARCH_RESULTS_PER_PAGE)
+        paginator = SearchPaginator(matches, per_page=SEARCH_RESULTS_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
         terms = query.terms()
         results = [
             {
@@ -159,6 +166,7 @@ def search(request):
             "query_text": request.GET.get("q", "")[:MAX_QUERY_CHARS],
             "results": results,
             "page_obj": page_obj,
+            "sort_by_relevance": sort_by_relevance,
         },
     )
     # Each query is its own page: useful to readers, noise in a search engine's index.

@@ -237,3 +237,82 @@ def test_publishing_indexes_through_the_task_worker(client, settings):
     assert not list(articles_published().search("quokka"))
     call_command("db_worker", batch=True, queue_name="*", verbosity=0)
     assert [a.pk for a in articles_published().search("quokka")] == [story.pk]
+
+
+@pytest.fixture
+def ranked_matches(settings):
+    """The search backend ranks and counts only the newest `n` matches."""
+
+    def set_cap(n):
+        default = dict(settings.WAGTAILSEARCH_BACKENDS["default"], RANKED_MATCHES=n)
+        settings.WAGTAILSEARCH_BACKENDS = {**settings.WAGTAILSEARCH_BACKENDS, "default": default}
+
+    return set_cap
+
+
+def _status(doc):
+    return doc.xpath('//section[@aria-labelledby="results-heading"]//p[@role="status"]')[0]
+
+
+def test_past_the_cap_the_newest_matches_are_ranked_and_the_count_says_more(client, ranked_matches):
+    """With more matches than the backend ranks, the newest ones are shown, best match
+    first, and the page says there are more rather than counting them all."""
+    ranked_matches(3)
+    section = factories.section()
+    now = timezone.now()
+    factories.article(section, title="Kiosk reopens", published_at=now - timedelta(days=30))
+    for days, title in ((3, "Market day"), (2, "Kiosk prices rise"), (1, "Harbour walk")):
+        factories.article(
+            section,
+            title=title,
+            body=factories.paragraphs("A kiosk stood nearby."),
+            published_at=now - timedelta(days=days),
+        )
+    factories.article(
+        section,
+        title="Parking review",
+        body=factories.paragraphs("The kiosk was closed."),
+        published_at=now - timedelta(days=40),
+    )
+    _, doc = _search(client, q="kiosk")
+    # The three newest matches, the headline match first; the 30-day-old headline match and
+    # the 40-day-old body match are past the cap.
+    first, *rest = _headlines(doc)
+    assert first == "Kiosk prices rise" and sorted(rest) == ["Harbour walk", "Market day"]
+    assert (
+        _status(doc)
+        .text_content()
+        .startswith("More than 3 stories found; here are the 3 newest, best matches first")
+    )
+    _, doc = _search(client, q="kiosk", sort="newest")
+    assert _headlines(doc) == ["Harbour walk", "Kiosk prices rise", "Market day"]
+    assert _status(doc).text_content().startswith("More than 3 stories found")
+    # A filter moves the window: the older headline match ranks first among older stories.
+    until = (now - timedelta(days=10)).date().isoformat()
+    _, doc = _search(client, q="kiosk", date_to=until)
+    assert _headlines(doc) == ["Kiosk reopens", "Parking review"]
+    assert _status(doc).text_content() == "2 stories found."
+    # So does a section: its newest matches, however old, not what is left of the site's.
+    archive = factories.section(title="Archive")
+    factories.article(archive, title="Kiosk history", published_at=now - timedelta(days=900))
+    _, doc = _search(client, q="kiosk", section=archive.pk)
+    assert _headlines(doc) == ["Kiosk history"]
+    _, doc = _search(client, q="kiosk")
+    assert "Kiosk history" not in _headlines(doc)
+
+
+def test_at_the_cap_the_count_is_exact(client, ranked_matches):
+    """Exactly as many matches as the cap is an exact count, and every page is reachable."""
+    ranked_matches(25)
+    section = factories.section()
+    for n in range(25):
+        factories.article(section, title=f"Orchard report {n}")
+    _, doc = _search(client, q="orchard")
+    assert _status(doc).text_content() == "25 stories found; page 1 of 2."
+    _, doc = _search(client, q="orchard", page=2)
+    assert len(_headlines(doc)) == 5
+    factories.article(section, title="Orchard report 25")
+    _, doc = _search(client, q="orchard")
+    assert _status(doc).text_content().startswith("More than 25 stories found")
+    _, doc = _search(client, q="orchard", page=2)
+    assert len(_headlines(doc)) == 5
