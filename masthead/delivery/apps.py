@@ -9,6 +9,7 @@ class DeliveryConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
         from django.test.signals import setting_changed
+        from wagtail.images import get_image_model
         from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -23,6 +24,8 @@ class DeliveryConfig(AppConfig):
         post_delete.connect(
             receivers.author_changed, sender=author, dispatch_uid="delivery-author-del"
         )
+        image = get_image_model()
+        post_save.connect(receivers.image_changed, sender=image, dispatch_uid="delivery-image")
         for model in (PageViewRestriction, Site):
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -1,6 +1,11 @@
 """Signal receivers: each publishing event becomes a purge (thin; the work is in services)."""
 
-from masthead.delivery.services import page_cache_purge, page_cdn_purge, page_purge_tags
+from masthead.delivery.services import (
+    image_pages,
+    page_cache_purge,
+    page_cdn_purge,
+    page_purge_tags,
+)
 
 
 def page_changed(sender, instance, **kwargs):
@@ -26,6 +31,19 @@ def page_deleted(sender, instance, **kwargs):
 
 def author_changed(sender, instance, **kwargs):
     page_cache_purge(tags={f"author:{instance.pk}", "authors"})
+
+
+def image_changed(sender, instance, **kwargs):
+    """Alt text, caption and credit show wherever the image does: on the stories that use
+    it (lead or body) and on every listing that shows those stories' cards. Wagtail's own
+    bookkeeping saves (a file's size or hash filled in while rendering) show nothing new."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= {"file_size", "file_hash"}:
+        return
+    pages = image_pages(image=instance)
+    page_cache_purge(tags=set().union(*(page_purge_tags(page=page) for page in pages)))
+    for page in pages:
+        page_cdn_purge(page=page)
 
 
 def site_structure_changed(sender, **kwargs):

@@ -1,8 +1,9 @@
 """Purges: what a change to a page makes stale, in this site's cache and in the CDN."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
 from masthead.delivery.cache import page_cache
 
@@ -33,6 +34,16 @@ def page_purge_tags(*, page, old_path=None):
     tags = {f"page:{page.pk}", *LISTING_TAGS}
     tags.update(f"tree:{pk}" for pk in _ancestor_ids(page.path, old_path))
     return tags
+
+
+def image_pages(*, image):
+    """Pages that show `image`, as lead or in the body, from Wagtail's reference index."""
+    page_ids = (
+        ReferenceIndex.get_references_to(image)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    )
+    return list(Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).specific(defer=True))
 
 
 def _ancestor_ids(*paths):

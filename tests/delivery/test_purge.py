@@ -181,3 +181,23 @@ def test_comment_changes_purge_the_story_count(client, site):
     signals.comment_thread_changed.send(sender=None, article_id=story.pk, urls=[fragment])
     assert client.get(story.url).headers["X-Masthead-Cache"] == "miss"
     assert client.get("/").headers["X-Masthead-Cache"] == "hit"
+
+
+def test_editing_an_image_purges_the_stories_and_listings_that_show_it(client, site):
+    """New alt text and caption show on the story that leads with the picture, the story
+    that has it in its body, and the section listing their cards."""
+    picture = factories.image(alt_text="Cranes at rest on the quay", caption="Old caption")
+    lead = factories.article(site["section"], lead_image=picture, title="Picture story")
+    body = factories.article(
+        site["section"],
+        title="Body picture story",
+        body=[("image", {"image": picture, "caption": ""})],
+    )
+    urls = [lead.url, body.url, site["section"].url]
+    _prime(client, urls)
+    picture.alt_text = "Two cranes lowered over an empty berth"
+    picture.caption = "The berth stood empty on Monday"
+    picture.save()
+    for url in urls:
+        assert _shows(client, url, "Two cranes lowered over an empty berth"), url
+    assert _shows(client, lead.url, "The berth stood empty on Monday")
