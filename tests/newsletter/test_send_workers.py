@@ -137,7 +137,16 @@ def test_a_killed_worker_loses_nothing_and_repeats_at_most_its_message_in_flight
     first = start_worker(sink, tmp_path, "first")
     try:
         services.edition_queue(edition_id=edition.pk)
-        wait_until(lambda: len(sink.mailbox.messages) >= 300, 60, "the first worker never sent")
+        # Kill it mid-batch: with ten or more of its claimed rows still to send, the batch
+        # cannot finish in the moment between this check and the signal.
+        wait_until(
+            lambda: (
+                len(sink.mailbox.messages) >= 300
+                and OutboxMessage.objects.filter(status="claimed").count() >= 10
+            ),
+            60,
+            "the first worker never sent",
+        )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         at_kill = len(sink.mailbox.messages)
