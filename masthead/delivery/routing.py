@@ -18,6 +18,7 @@ page cache's generation changes (every publish, move or delete, anywhere).
 """
 
 import threading
+from functools import cache
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -96,15 +97,13 @@ def page_ancestors(page):
     return found
 
 
+@cache
 def _stock_routing_only():
     """Fast routes assume Wagtail's own `Page.route` (slug by slug); a page type that routes
     differently, or translated trees, keep the stock walk."""
     return settings.WAGTAIL_I18N_ENABLED or any(
         m.route is not Page.route for m in get_page_models()
     )
-
-
-_STOCK_ONLY = []
 
 
 def serving_queryset(model):
@@ -114,9 +113,7 @@ def serving_queryset(model):
 
 def _fast_route(request, path, site):
     """The live page at `path` in one query when its parent is a known container."""
-    if not _STOCK_ONLY:
-        _STOCK_ONLY.append(_stock_routing_only())
-    if _STOCK_ONLY[0]:
+    if _stock_routing_only():
         return False
     components = [c for c in path.split("/") if c]
     if not components:

@@ -237,7 +237,7 @@ def _recency_keeping_index(base):
                     f"""
                     INSERT INTO {RECENCY} (page_id, published_at, terms)
                     SELECT p.id, p.first_published_at, e.title || e.body
-                    FROM wagtailcore_page p
+                    FROM {Page._meta.db_table} p
                     JOIN {entries} e ON e.content_type_id = %s
                         AND e.object_id = p.id::varchar(50)
                     WHERE p.id = ANY(%s) AND p.live AND p.first_published_at IS NOT NULL
