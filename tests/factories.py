@@ -38,9 +38,10 @@ def author(**fields):
     return Author.objects.create(**defaults)
 
 
-def _tree_root():
+def wagtail_roots():
     """The page tree's root, default locale and root collection, which migrations create and
-    the flush after a transactional (live-server) test removes."""
+    the flush after a transactional (live-server) test removes; puts back what is missing
+    and returns the root page."""
     from django.conf import settings
     from wagtail.coreutils import get_supported_content_language_variant
     from wagtail.models import Collection, Locale
@@ -48,9 +49,9 @@ def _tree_root():
     Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
-    if not Collection.objects.exists():
+    if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
-    return Page.add_root(instance=Page(title="Root", slug="root"))
+    return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
 
 
 def home():
@@ -58,7 +59,7 @@ def home():
     existing = HomePage.objects.first()
     if existing:
         return existing
-    root = Page.get_first_root_node() or _tree_root()
+    root = wagtail_roots()
     for placeholder in root.get_children().filter(content_type__model="page"):
         placeholder.delete()
     page = HomePage(title="Home", slug="home")

@@ -73,15 +73,9 @@ def migrated_rows(live_server):
     migrations create: Wagtail's default locale, root page and root collection, and the
     newsroom groups and workflow. Put them back (each step is idempotent)."""
     from django.apps import apps
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
 
-    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    locale, _ = Locale.objects.get_or_create(language_code=code)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
+    from tests.factories import wagtail_roots
+
+    wagtail_roots()
     import_module("masthead.news.migrations.0002_newsroom_roles").create_roles(apps, None)
     return live_server

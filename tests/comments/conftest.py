@@ -61,15 +61,11 @@ def wagtail_base(transactional_db):
     tree root, the admin-access permission and the Moderators group."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, Locale, Page
 
     from masthead.comments.apps import ensure_moderators_group
+    from tests.factories import wagtail_roots
 
-    if not Page.objects.filter(depth=1).exists():
-        Locale.objects.get_or_create(language_code="en")
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
+    wagtail_roots()
     content_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
     Permission.objects.get_or_create(
         content_type=content_type,
