@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, prefetch_related_objects
 
-from masthead.news.models import ArticlePage, Author
+from masthead.news.models import ArticlePage, ArticleTopic, Author
 
 
 def _body_images(article):
@@ -10,6 +10,11 @@ def _body_images(article):
 
 
 RELATED_CANDIDATES = 50
+# Rows kept per topic and per section: the candidates, plus the story itself (excluded
+# when it asks) and a margin for stories whose publication time has not come yet.
+_KEPT_PER_LIST = RELATED_CANDIDATES + 14
+_MAX_LISTS = 5000
+_MAX_CARDS = 5000
 
 
 def prefetch_renditions(images):
@@ -19,53 +24,138 @@ def prefetch_renditions(images):
     prefetch_related_objects(pictures, Prefetch("renditions", to_attr="prefetched_renditions"))
 
 
-def related_articles(*, article, topic_ids=None, limit=4, renditions=True):
+def _remembered_table(name, limit):
+    """A dict kept until the next purge (masthead.delivery.memo), filled as misses ask."""
+    from masthead.delivery.memo import remember
+
+    table = remember(name, dict)
+    if len(table) >= limit:
+        table.clear()
+    return table
+
+
+def _newest_live(key, section_path=None, topic_id=None):
+    """(pk, path, first_published_at) of the newest live, public stories in a section or
+    with a topic, newest first, remembered until the next purge. Stories scheduled for
+    later are kept too: whether their time has come is decided when the list is read."""
+    table = _remembered_table("news:related-lists", _MAX_LISTS)
+    rows = table.get(key)
+    if rows is None:
+        stories = ArticlePage.objects.live().public().filter(first_published_at__isnull=False)
+        if topic_id is not None:
+            tagged = ArticleTopic.objects.filter(tag_id=topic_id).values("content_object_id")
+            stories = stories.filter(pk__in=tagged)
+        else:
+            stories = stories.filter(path__startswith=section_path)
+        fields = ("pk", "path", "first_published_at")
+        rows = table[key] = tuple(stories.newest_first().values_list(*fields)[:_KEPT_PER_LIST])
+    return rows
+
+
+def _published_candidates(rows, *, exclude_pk, now, fallback):
+    """The newest RELATED_CANDIDATES published rows of a remembered list, other than the
+    story itself; `fallback()` asks the database when the list kept too few (many
+    stories scheduled for later)."""
+    found = [r for r in rows if r[2] <= now and r[0] != exclude_pk][:RELATED_CANDIDATES]
+    if len(found) < RELATED_CANDIDATES and len(rows) == _KEPT_PER_LIST:
+        return fallback()
+    return found
+
+
+def _cards(pks):
+    """Story cards (ArticlePage with what a card shows) by pk, remembered until the next
+    purge: the newest stories are listed under many stories. The pictures' renditions are
+    left to the caller for the cards loaded now (they come with the page's other pictures).
+    Shared between requests: read them, never change them."""
+    table = _remembered_table("news:related-cards", _MAX_CARDS)
+    missing = [pk for pk in pks if pk not in table]
+    loaded = []
+    if missing:
+        found = ArticlePage.objects.filter(pk__in=missing).for_listing(renditions=False).in_bulk()
+        loaded = list(found.values())
+        table.update(found)
+    return [table[pk] for pk in pks if pk in table], loaded
+
+
+def related_articles(*, article, topic_ids=None, limit=4, renditions=True, loaded=None):
     """ "More on this": published stories sharing the story's topics or section, never the
     story itself. Stories sharing both come first, then topic-only, then section-only;
     newest first within each. Only the newest candidates are weighed, so the cost stays
-    flat however large the archive: the newest few sharing a topic and the newest few in
-    the section (each an index walk down the publication date), then the cards.
+    flat however large the archive: the newest few with each topic and the newest few in
+    the section (each an index walk down the publication date, remembered until the next
+    purge, which every publish, unpublish and move makes), then the cards (remembered too).
+
+    `loaded`, a list, receives the cards read from the database now (not remembered
+    before), whose pictures' renditions the caller fetches when renditions=False.
     """
-    from masthead.news.models import ArticleTopic
+    from django.utils import timezone
 
     if topic_ids is None:
         topic_ids = [tag.pk for tag in article.topics.all()]
     section_path = article.path[: -article.steplen]
-    others = ArticlePage.objects.published().exclude(pk=article.pk).newest_first()
-    fields = ("pk", "path", "first_published_at")
+    now = timezone.now()
+
+    def fallback(topic_id=None):
+        def ask():
+            others = ArticlePage.objects.published().exclude(pk=article.pk).newest_first()
+            if topic_id is None:
+                others = others.filter(path__startswith=section_path)
+            else:
+                tagged = ArticleTopic.objects.filter(tag_id=topic_id)
+                others = others.filter(pk__in=tagged.values("content_object_id"))
+            fields = ("pk", "path", "first_published_at")
+            return list(others.values_list(*fields)[:RELATED_CANDIDATES])
+
+        return ask
+
     rows = {}
-    if topic_ids:
-        tagged = ArticleTopic.objects.filter(tag_id__in=topic_ids).values("content_object_id")
-        for row in others.filter(pk__in=tagged).values(*fields)[:RELATED_CANDIDATES]:
-            rows[row["pk"]] = (row, True)
-    for row in others.filter(path__startswith=section_path).values(*fields)[:RELATED_CANDIDATES]:
-        rows.setdefault(row["pk"], (row, False))
-    # The newest candidates of the two lists together are the newest candidates overall:
-    # a story sharing a topic that is not among the newest sharing one is older than all
-    # of those, so it would not be weighed either.
-    newest = sorted(
-        rows.values(), key=lambda r: (r[0]["first_published_at"], r[0]["pk"]), reverse=True
-    )[:RELATED_CANDIDATES]
+    for topic_id in topic_ids:
+        for row in _published_candidates(
+            _newest_live(("topic", topic_id), topic_id=topic_id),
+            exclude_pk=article.pk,
+            now=now,
+            fallback=fallback(topic_id),
+        ):
+            rows[row[0]] = (row, True)
+    for row in _published_candidates(
+        _newest_live(("section", section_path), section_path=section_path),
+        exclude_pk=article.pk,
+        now=now,
+        fallback=fallback(),
+    ):
+        rows.setdefault(row[0], (row, False))
+    # The newest candidates of all the lists together are the newest candidates overall:
+    # a story sharing a topic that is not among the newest with that topic is older than
+    # all of those, so it would not be weighed either.
+    newest = sorted(rows.values(), key=lambda r: (r[0][2], r[0][0]), reverse=True)
+    newest = newest[:RELATED_CANDIDATES]
 
     def tier(candidate):
         row, shares_topic = candidate
-        return (not shares_topic) * 2 + (not row["path"].startswith(section_path))
+        return (not shares_topic) * 2 + (not row[1].startswith(section_path))
 
     # sorted() is stable, so newest-first order holds within each tier.
-    chosen = [row["pk"] for row, _ in sorted(newest, key=tier)[:limit]]
+    chosen = [row[0] for row, _ in sorted(newest, key=tier)[:limit]]
     if not chosen:
         return []
-    cards = ArticlePage.objects.filter(pk__in=chosen).for_listing(renditions=renditions).in_bulk()
-    return [cards[pk] for pk in chosen if pk in cards]
+    cards, fresh = _cards(chosen)
+    if loaded is not None:
+        loaded.extend(fresh)
+    if renditions:
+        prefetch_renditions([story.lead_image for story in fresh])
+    return cards
 
 
 def article_page_data(*, article):
     """Everything the article template shows beyond the page's own fields."""
     bylines = list(article.bylines.select_related("author"))
     topics = list(article.topics.all())
-    related = related_articles(article=article, topic_ids=[t.pk for t in topics], renditions=False)
+    loaded = []
+    related = related_articles(
+        article=article, topic_ids=[t.pk for t in topics], renditions=False, loaded=loaded
+    )
     prefetch_renditions(
-        [article.lead_image, *_body_images(article), *(story.lead_image for story in related)]
+        [article.lead_image, *_body_images(article), *(story.lead_image for story in loaded)]
     )
     return {
         "bylines": bylines,

@@ -81,22 +81,24 @@ def test_a_view_restriction_added_after_a_miss_is_honoured(client, site, setting
 
 
 def test_an_article_miss_costs_a_fixed_handful_of_queries(client, site):
-    """Route, bylines, topics, "More on this" (two candidate lists and the cards with their
-    bylines), the pictures' renditions, corrections: nothing per card or per picture, and
-    nothing site-wide once the site's sections are known."""
+    """Route, bylines, topics, the pictures' renditions, corrections: nothing per card or
+    per picture, and nothing site-wide once the site's sections are known ("More on this"
+    is weighed from lists kept since the last publish, its cards kept too)."""
     section = site["section"]
     picture = factories.image()
     stories = [
         factories.article(section, topics=["Shipping"], lead_image=picture, title=f"Story {i}")
         for i in range(5)
     ]
-    client.get(stories[0].url)  # the site's sections, navigation and the picture's renditions
+    # The site's sections, navigation, the picture's renditions and every story's card.
+    client.get(stories[0].url)
+    client.get(stories[1].url)
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(stories[1].url)
+        response = client.get(stories[2].url)
     assert response.status_code == 200
     assert response["X-Masthead-Cache"] == "miss"
     assert len(response.content) > 0
-    assert len(ctx.captured_queries) <= 9, "\n".join(q["sql"] for q in ctx.captured_queries)
+    assert len(ctx.captured_queries) <= 5, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
 def test_more_on_this_shows_a_related_story_as_last_published(client, site):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -84,3 +85,58 @@ def test_related_queries_do_not_grow_with_the_archive():
             lead_image=factories.image(),
         )
     assert count() == (small, 4)
+
+
+def _more_on_this(client, story):
+    doc = html.fromstring(client.get(story.url).content)
+    return [a.text_content() for a in doc.xpath('//aside[@class="related"]//h3/a')]
+
+
+def test_a_story_published_after_a_miss_shows_in_more_on_this_of_the_next(client):
+    """What "More on this" weighs is kept between misses, and the next publish renews it:
+    a new story sharing the topic is listed under a story rendered after it went live."""
+    section = factories.section()
+    first = factories.article(section, title="First", topics=["Harbour"])
+    second = factories.article(section, title="Second", topics=["Harbour"])
+    assert _more_on_this(client, first) == ["Second"]
+    factories.article(factories.section(), title="Newcomer elsewhere", topics=["Harbour"])
+    assert _more_on_this(client, second) == ["First", "Newcomer elsewhere"]
+
+
+def test_an_unpublished_story_leaves_more_on_this_of_the_next_miss(client):
+    """A withdrawn story is not listed under stories rendered after it was unpublished."""
+    section = factories.section()
+    first = factories.article(section, title="First")
+    withdrawn = factories.article(section, title="Withdrawn later")
+    third = factories.article(section, title="Third")
+    assert "Withdrawn later" in _more_on_this(client, first)
+    withdrawn.unpublish()
+    assert _more_on_this(client, third) == ["First"]
+
+
+def test_a_scheduled_story_shows_once_its_time_has_come_without_a_publish(client):
+    """A story dated in the future is weighed from its publication time on, even though
+    nothing was published in between (the kept list holds it, the reading decides)."""
+    section = factories.section()
+    first = factories.article(section, title="First")
+    factories.article(section, title="Embargoed", published_at=_ago(-2))
+    later = factories.article(section, title="Later", published_at=_ago(1))
+    assert _more_on_this(client, first) == ["Later"]
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        assert _more_on_this(client, later) == ["Embargoed", "First"]
+
+
+def test_more_on_this_asks_again_when_the_kept_list_is_all_scheduled_stories(monkeypatch):
+    """When the newest stories kept for a section are all scheduled for later, the
+    published ones behind them are still found."""
+    from masthead.news import selectors
+
+    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 2)
+    monkeypatch.setattr(selectors, "_KEPT_PER_LIST", 3)
+    section = factories.section()
+    story = factories.article(section, title="The story", published_at=_ago(5))
+    factories.article(section, title="Older", published_at=_ago(3))
+    factories.article(section, title="Old", published_at=_ago(4))
+    for n in range(3):
+        factories.article(section, title=f"Embargoed {n}", published_at=_ago(-n - 1))
+    assert [a.title for a in related_articles(article=story)] == ["Older", "Old"]
