@@ -94,3 +94,22 @@ def test_article_queries_do_not_grow_with_content(client, settings):
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert counts[0] > 0
+
+
+def test_a_miss_does_not_write_the_share_image_back_to_the_renditions_cache(
+    client, settings, monkeypatch
+):
+    """The share image's rendition, fetched with the page, is used as is: a miss does not
+    send it back to the (shared) renditions cache, once per share tag, on every render."""
+    settings.MASTHEAD_PAGE_CACHE = False
+    story = factories.article(lead_image=factories.image())
+    _, doc = _get(client, story)  # renditions are created on first view
+    share = doc.xpath('//meta[@property="og:image"]/@content')
+    rendition_cache = story.lead_image.get_rendition_model().cache_backend
+    written = []
+    monkeypatch.setattr(rendition_cache, "set", lambda *a, **k: written.append(a[0]))
+    monkeypatch.setattr(rendition_cache, "set_many", lambda d, *a, **k: written.extend(d))
+    _, doc = _get(client, story)
+    assert doc.xpath('//meta[@property="og:image"]/@content') == share
+    assert _json_ld(doc, "NewsArticle")["image"] == share
+    assert written == []

@@ -34,8 +34,13 @@ def social_image_url(image):
 
 
 def social_image(image, spec=SOCIAL_IMAGE_SPEC):
-    """The share image's rendition (prefetched renditions are used when present)."""
-    return image.get_rendition(_filters(spec)[0])
+    """The share image's rendition (prefetched renditions are used when present).
+
+    Wagtail's get_renditions, not get_rendition: the latter writes the rendition back to
+    the renditions cache on every call even when it came prefetched (a round trip to
+    Redis per share image on every page render)."""
+    (rendition,) = image.get_renditions(*_filters(spec)).values()
+    return rendition
 
 
 @register.simple_tag
