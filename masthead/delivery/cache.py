@@ -360,18 +360,32 @@ class PageCache:
 
     # The miss path: memory, then the shared store with its tag versions.
     def get(self, key):
+        return self.lookup(key)[0]
+
+    def lookup(self, key):
+        """(entry or None, the generation as read now, or None for a hit from memory).
+
+        A miss reads the shared store's entry and the generation in one round trip; the
+        generation is what a render that follows is stored under (`put`)."""
         entry = self.get_local(key)
-        if entry is not None or not self.config.shared:
-            return entry
+        if entry is not None:
+            return entry, None
+        if not self.config.shared:
+            return None, self.read_generation()
         store = self.store
-        entry = store.get(self._entry_key(key))
+        entry_key = self._entry_key(key)
+        found = store.get_many([entry_key, self.GENERATION_KEY])
+        generation = found.get(self.GENERATION_KEY)
+        if generation is None:
+            generation = self.read_generation()
+        entry = found.get(entry_key)
         if entry is None:
-            return None
+            return None, generation
         versions = store.get_many([self._tag_key(t) for t in entry.tags])
         if any(versions.get(self._tag_key(t)) != v for t, v in entry.versions.items()):
-            return None
+            return None, generation
         self.local.put(entry)
-        return entry
+        return entry, None
 
     def put(self, entry, *, generation_before):
         """Store an entry rendered after `generation_before` was read, unless a purge came
@@ -379,9 +393,11 @@ class PageCache:
         if self.config.shared:
             store = self.store
             tag_keys = {t: self._tag_key(t) for t in entry.tags}
-            found = store.get_many(list(tag_keys.values()))
+            # One round trip: the tag versions and the generation, read together (a purge
+            # writes the generation first, so an unchanged generation means unchanged tags).
+            found = store.get_many([*tag_keys.values(), self.GENERATION_KEY])
             entry.versions = {t: found.get(k) for t, k in tag_keys.items()}
-            if self.read_generation() != generation_before:
+            if found.get(self.GENERATION_KEY) != generation_before:
                 return False
             store.set(self._entry_key(entry.key), entry, timeout=self.config.timeout)
         elif self.read_generation() != generation_before:

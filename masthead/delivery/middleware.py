@@ -30,10 +30,9 @@ class PageCacheMiddleware:
                 response = self.get_response(request)
             response.headers.setdefault("X-Masthead-Cache", "bypass")
             return response
-        entry = cache.get(key)
+        entry, generation = cache.lookup(key)
         if entry is not None:
             return _replay(entry, request.META, None)
-        generation = cache.read_generation()
         # What the render remembers site-wide (masthead.delivery.memo) is keyed to the
         # same generation the entry is stored under.
         with request_generation(generation):

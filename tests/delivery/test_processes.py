@@ -129,3 +129,54 @@ def test_purge_reaches_other_processes_through_redis_within_the_check_interval(s
     assert worker.get(key) is None
     assert web.get(other_key) is not None  # other tags survive in Redis
     assert caches["default"].get(PageCache.GENERATION_KEY) is not None
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_a_miss_costs_three_round_trips_to_the_shared_cache(settings, site, client):
+    """Entry and generation in one read, tag versions and generation in another, then the
+    store: a miss waits on Redis three times, not five."""
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    settings.MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = 60
+    reset_page_cache()
+    client.get(site["section"].url)  # the periodic generation check is done
+    store = caches["default"]
+    calls = []
+    for name in ("get", "get_many", "set", "set_many", "add"):
+        original = getattr(store, name)
+
+        def spy(key, *args, _original=original, _name=name, **kwargs):
+            keys = [key] if isinstance(key, str) else list(key)
+            if any(k.startswith("pagecache:") for k in keys):
+                calls.append(_name)
+            return _original(key, *args, **kwargs)
+
+        setattr(store, name, spy)
+    try:
+        response = client.get(site["article"].url)
+    finally:
+        for name in ("get", "get_many", "set", "set_many", "add"):
+            store.__dict__.pop(name, None)
+    assert response.headers["X-Masthead-Cache"] == "miss"
+    assert calls == ["get_many", "get_many", "set"]
+    assert client.get(site["article"].url).headers["X-Masthead-Cache"] == "hit"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_a_render_racing_a_purge_is_not_stored_in_the_shared_cache(settings, rf):
+    """The generation read with the tag versions still refuses a render a purge overtook."""
+    from django.http import HttpResponse
+
+    from masthead.delivery.cache import page_cache
+    from masthead.delivery.middleware import PageCacheMiddleware
+
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    reset_page_cache()
+
+    def view(request):
+        PageCache(Config()).purge({"page:1"})  # another process publishes meanwhile
+        return HttpResponse("<p>rendered during a publish</p>" * 20)
+
+    response = PageCacheMiddleware(view)(rf.get("/racing-shared/", HTTP_HOST="testserver"))
+    assert response.status_code == 200
+    assert page_cache().get("http://testserver/racing-shared/?") is None
+    assert PageCache(Config()).get("http://testserver/racing-shared/?") is None
