@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, Site, get_page_models
 from wagtail.views import serve as wagtail_serve
 
+from masthead.core.prepared import PreparedQuery
 from masthead.delivery.memo import current_generation, remember
 
 _lock = threading.Lock()
@@ -111,6 +112,26 @@ def serving_queryset(model):
     return custom() if custom is not None else model._default_manager.all()
 
 
+_CHILD_BY_URL = {}
+
+
+def _child_by_url(model):
+    """The page of `model` at a URL path, its query compiled once (a story miss runs it)."""
+    prepared = _CHILD_BY_URL.get(model)
+    if prepared is None:
+        prepared = _CHILD_BY_URL[model] = PreparedQuery(
+            lambda slug, url_path, depth: (
+                serving_queryset(model)
+                .filter(slug=slug, url_path=url_path, depth=depth)
+                .order_by("pk")[:1]
+            ),
+            slug=str,
+            url_path=str,
+            depth=int,
+        )
+    return prepared
+
+
 def _fast_route(request, path, site):
     """The live page at `path` in one query when its parent is a known container."""
     if _stock_routing_only():
@@ -126,18 +147,20 @@ def _fast_route(request, path, site):
     url_path = f"{parent_url}{components[-1]}/"
     own = containers.by_url_path.get(url_path)
     if own is not None:
-        model, filters = type(own), {"pk": own.pk}
+        page = serving_queryset(type(own)).filter(pk=own.pk).first()
     else:
         model = containers.leaf_model.get(type(parent))
         if model is None:
             return False
-        filters = {
-            "slug": components[-1],
-            "path__startswith": parent.path,
-            "depth": parent.depth + 1,
-        }
-    page = serving_queryset(model).filter(**filters).first()
-    if page is None or not page.live or page.url_path != url_path:
+        slug, depth = components[-1], parent.depth + 1
+        found = _child_by_url(model).run(slug=slug, url_path=url_path, depth=depth)
+        page = found[0] if found else None
+    if (
+        page is None
+        or not page.live
+        or page.url_path != url_path
+        or not page.path.startswith(parent.path)
+    ):
         return False
     page._cached_parent_obj = parent
     root_paths = remember("delivery:site-root-paths", Site.get_site_root_paths)

@@ -37,3 +37,21 @@ def test_remembered_route_is_not_used_once_the_page_moves_or_goes(client, site, 
     story.unpublish()
     story.refresh_from_db()
     assert client.get(story.url).status_code == 404
+
+
+def test_stories_sharing_a_slug_in_two_sections_each_get_their_own_url(client, site, settings):
+    """The one-query route (compiled once, run per story) finds the story of that section."""
+    from tests import factories
+
+    settings.MASTHEAD_PAGE_CACHE = False
+    weather = factories.section(title="Weather", slug="weather")
+    here = factories.article(site["section"], slug="storm", title="Storm at the quay")
+    there = factories.article(weather, slug="storm", title="Storm warning")
+    for story in (here, there, here):
+        response = client.get(story.url)
+        assert response.status_code == 200
+        assert story.title.encode() in response.content
+    draft = factories.article(weather, slug="draft-storm", publish=False)
+    assert client.get(f"{weather.url}draft-storm/").status_code == 404
+    assert client.get(f"{site['section'].url}draft-storm/").status_code == 404
+    assert draft.pk
