@@ -15,8 +15,9 @@ RELATED_CANDIDATES = 50
 # Rows kept per topic and per section: the candidates, plus the story itself (excluded
 # when it asks) and a margin for stories whose publication time has not come yet.
 _KEPT_PER_LIST = RELATED_CANDIDATES + 14
-_MAX_LISTS = 5000
-_MAX_CARDS = 5000
+# Bounds on what one process keeps per generation (a few tens of MB at most).
+_MAX_LISTS = 2000
+_MAX_CARDS = 2000
 
 
 def prefetch_renditions(images):
@@ -70,13 +71,16 @@ def _cards(pks):
     left to the caller for the cards loaded now (they come with the page's other pictures).
     Shared between requests: read them, never change them."""
     table = _remembered_table("news:related-cards", _MAX_CARDS)
-    missing = [pk for pk in pks if pk not in table]
+    # Read once into a local dict: another thread may clear the shared table meanwhile.
+    cards = {pk: table.get(pk) for pk in pks}
+    missing = [pk for pk, card in cards.items() if card is None]
     loaded = []
     if missing:
         found = ArticlePage.objects.filter(pk__in=missing).for_listing(renditions=False).in_bulk()
         loaded = list(found.values())
         table.update(found)
-    return [table[pk] for pk in pks if pk in table], loaded
+        cards.update(found)
+    return [cards[pk] for pk in pks if cards[pk] is not None], loaded
 
 
 def related_articles(*, article, topic_ids=None, limit=4, renditions=True, loaded=None):
