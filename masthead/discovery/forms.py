@@ -1,9 +1,9 @@
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from masthead.news.models import ArticleByline, Author, Kicker, SectionPage
+from masthead.news.models import Kicker
+from masthead.news.selectors import authors_bylined, sections_listed
 
 
 class QuickSelect(forms.Select):
@@ -27,24 +27,51 @@ class QuickSelect(forms.Select):
         )
 
 
+class ListedChoiceField(forms.ChoiceField):
+    """A choice among the objects `listed()` returns, cleaned to the object itself.
+
+    The list is the owning app's remembered one (see masthead.delivery.memo), read each
+    time the form is built or checked, so listing and checking the options costs no query
+    and a new section or author is offered after the next purge."""
+
+    default_error_messages = {
+        "invalid_choice": "Select a valid choice. That choice is not one of the available choices."
+    }
+
+    def __init__(self, *, listed, key, label_for, empty_label, **kwargs):
+        self.listed, self.key, self.label_for = listed, key, label_for
+        super().__init__(
+            choices=lambda: [("", empty_label), *((key(o), label_for(o)) for o in listed())],
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        return next((o for o in self.listed() if self.key(o) == value), None)
+
+
 class SearchForm(forms.Form):
     """The search page's filters. The query itself is parsed in search.parse_query: any text
     is acceptable there, so it is a plain field without validation that could reject it."""
 
     q = forms.CharField(label="Search for", required=False, strip=True)
-    section = forms.ModelChoiceField(
+    section = ListedChoiceField(
         label="Section",
-        queryset=SectionPage.objects.none(),
-        required=False,
+        listed=sections_listed,
+        key=lambda s: str(s.pk),
+        # Top-level sections sit at depth 3 (tree root, front page); subsections indented.
+        label_for=lambda s: "— " * (s.depth - 3) + s.title,
         empty_label="Any",
+        required=False,
         widget=QuickSelect,
     )
-    author = forms.ModelChoiceField(
+    author = ListedChoiceField(
         label="Author",
-        queryset=Author.objects.none(),
-        required=False,
+        listed=authors_bylined,
+        key=lambda a: a.slug,
+        label_for=lambda a: a.name,
         empty_label="Anyone",
-        to_field_name="slug",
+        required=False,
         widget=QuickSelect,
     )
     date_from = forms.DateField(
@@ -62,19 +89,6 @@ class SearchForm(forms.Form):
         required=False,
         widget=QuickSelect,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = (
-            SectionPage.objects.live().public().order_by("path").only("title", "path", "depth")
-        )
-        # Authors with any byline: an index probe per author, not a scan of every story.
-        self.fields["author"].queryset = (
-            Author.objects.filter(Exists(ArticleByline.objects.filter(author=OuterRef("pk"))))
-            .order_by("name")
-            .only("name", "slug")
-        )
-        self.fields["section"].label_from_instance = lambda s: "— " * (s.depth - 3) + s.title
 
     def clean(self):
         cleaned = super().clean()

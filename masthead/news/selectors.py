@@ -1,10 +1,17 @@
 """Reads behind the news pages, shaped so a page costs a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from taggit.models import Tag
 
 from masthead.core.prepared import PreparedQuery
-from masthead.news.models import ArticleByline, ArticlePage, ArticleTopic, Author, Correction
+from masthead.news.models import (
+    ArticleByline,
+    ArticlePage,
+    ArticleTopic,
+    Author,
+    Correction,
+    SectionPage,
+)
 
 
 def _body_images(article):
@@ -219,3 +226,30 @@ def topic_articles(*, slug):
 
 def authors_with_counts():
     return Author.objects.annotate(article_count=Count("bylines"))
+
+
+def sections_listed():
+    """Every live public section, in tree order (title, path, depth only), remembered in
+    this process until the next page-cache purge: publishing, moving or unpublishing a
+    section purges. Shared between requests: read them, never change them."""
+    from masthead.delivery.memo import remember
+
+    return remember(
+        "news:sections-listed",
+        lambda: list(
+            SectionPage.objects.live().public().order_by("path").only("title", "path", "depth")
+        ),
+    )
+
+
+def authors_bylined():
+    """Authors with any byline, by name (name and slug only), remembered like
+    sections_listed(): a byline arrives with a publish, and editing an author purges."""
+    from masthead.delivery.memo import remember
+
+    def compute():
+        # An index probe per author, not a scan of every story.
+        bylined = Exists(ArticleByline.objects.filter(author=OuterRef("pk")))
+        return list(Author.objects.filter(bylined).order_by("name").only("name", "slug"))
+
+    return remember("news:authors-bylined", compute)

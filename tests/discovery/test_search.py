@@ -316,3 +316,52 @@ def test_at_the_cap_the_count_is_exact(client, ranked_matches):
     assert _status(doc).text_content().startswith("More than 25 stories found")
     _, doc = _search(client, q="orchard", page=2)
     assert len(_headlines(doc)) == 5
+
+
+def _options(doc, name):
+    return [o.text_content() for o in doc.xpath(f'//select[@name="{name}"]/option')]
+
+
+def test_a_new_section_and_author_are_offered_in_the_filters_after_publishing(client):
+    """The section and author lists are remembered between pages, yet a section or author
+    published since the last search shows in them, and an unpublished section goes."""
+    politics = factories.section(title="Politics")
+    factories.article(politics, title="Budget vote", authors=[factories.author(name="Ana Ruiz")])
+    _, doc = _search(client)
+    assert _options(doc, "section") == ["Any", "Politics"]
+    assert _options(doc, "author") == ["Anyone", "Ana Ruiz"]
+    weather = factories.section(politics, title="Weather")
+    ben = factories.author(name="Ben Okafor", slug="ben-okafor")
+    _, doc = _search(client)
+    assert _options(doc, "author") == ["Anyone", "Ana Ruiz"]  # no story by Ben yet
+    factories.article(weather, title="Fog delays the ferry", authors=[ben])
+    _, doc = _search(client, q="fog", section=weather.pk, author="ben-okafor")
+    assert _options(doc, "section") == ["Any", "Politics", "— Weather"]
+    assert _options(doc, "author") == ["Anyone", "Ana Ruiz", "Ben Okafor"]
+    assert _headlines(doc) == ["Fog delays the ferry"]
+    weather.unpublish()
+    _, doc = _search(client, section=weather.pk)
+    assert _options(doc, "section") == ["Any", "Politics"]
+    assert len(doc.xpath('//span[@class="field-error"]')) == 1
+
+
+def test_the_filter_lists_cost_no_query_once_known(client, no_page_cache):
+    """Listing sections and authors, and checking a chosen one, is not a query per search."""
+    section = factories.section(title="Harbour")
+    factories.article(section, title="Orchard story", authors=[factories.author(slug="ana")])
+
+    def count(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            _search(client, q="orchard", **params)
+        return [q["sql"] for q in ctx.captured_queries]
+
+    def lists_or_checks(sql):
+        return (
+            'FROM "news_sectionpage"' in sql
+            or ("EXISTS" in sql and '"news_articlebyline"' in sql)
+            or '"news_author"."slug" =' in sql
+        )
+
+    count()
+    assert not any(lists_or_checks(sql) for sql in count())
+    assert not any(lists_or_checks(sql) for sql in count(section=section.pk, author="ana"))
