@@ -7,6 +7,7 @@ class DiscoveryConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_save
+        from wagtail.signals import post_page_move
 
         from masthead.discovery import receivers
         from masthead.discovery.models import DiscoverySettings
@@ -16,3 +17,4 @@ class DiscoveryConfig(AppConfig):
             sender=DiscoverySettings,
             dispatch_uid="discovery_settings_saved",
         )
+        post_page_move.connect(receivers.page_moved, dispatch_uid="discovery_page_moved")

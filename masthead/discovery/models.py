@@ -50,9 +50,22 @@ class SearchRecency(models.Model):
     )
     published_at = models.DateTimeField()
     terms = SearchVectorField()
+    # What the search page's section and label filters test, kept in the row so that the
+    # walk down the date index checks them without joining every story they select. The
+    # tree path follows moves (masthead.discovery.receivers); the label is the page's at
+    # its last indexing, like the words.
+    path = models.CharField(max_length=255, default="")
+    kicker = models.CharField(max_length=20, default="", blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["-published_at", "-page"], name="searchrecency_newest")]
+        indexes = [
+            models.Index(fields=["-published_at", "-page"], name="searchrecency_newest"),
+            # A label is an eighth of the archive: its matches are read from here and the
+            # word index together rather than by walking every date.
+            models.Index(
+                fields=["kicker", "-published_at", "-page"], name="searchrecency_kicker_newest"
+            ),
+        ]
 
     def __str__(self):
         return f"page {self.page_id}, published {self.published_at:%Y-%m-%d %H:%M}"

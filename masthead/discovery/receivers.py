@@ -1,7 +1,14 @@
-"""A change of the discovery settings changes feeds and robots.txt for every reader."""
+"""Receivers: discovery settings saved (feeds and robots.txt change for every reader); a
+page moved (search filters by section must follow it and everything under it)."""
 
 
 def discovery_settings_saved(sender, instance, **kwargs):
     from masthead.delivery.services import page_cache_purge
 
     page_cache_purge(tags={"feeds", "sitemaps", "path:/robots.txt"})
+
+
+def page_moved(sender, instance, parent_page_after=None, **kwargs):
+    from masthead.discovery.search_backend import recency_paths_follow
+
+    recency_paths_follow(under=parent_page_after or instance)

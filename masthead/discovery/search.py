@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.search.query import And, Phrase, PlainText
 
-from masthead.discovery.search_backend import match_cap
+from masthead.discovery.search_backend import match_cap, narrow_window
 from masthead.news.models import ArticleByline, articles_published
 
 MAX_QUERY_CHARS = 200
@@ -85,20 +85,27 @@ def search_articles(
     Relevance ranks the newest `RANKED_MATCHES` matches (see search_backend); paginate
     with SearchPaginator to show "more than" past that cap.
     """
-    articles = articles_published()
+    articles = pages = articles_published()
+    # The same filters on SearchRecency's columns, for the PostgreSQL window (narrow_window).
+    in_row = {}
     if section is not None:
         articles = articles.in_section(section)
+        # Stories only (the semi-join below), so the section itself never counts.
+        in_row["path__startswith"] = section.path
     if author is not None:
         # The backend filters only on indexed fields; the byline join becomes a pk subquery.
-        articles = articles.filter(
-            pk__in=ArticleByline.objects.filter(author=author).values("article_id")
-        )
+        bylined = ArticleByline.objects.filter(author=author).values("article_id")
+        articles = articles.filter(pk__in=bylined)
+        pages = pages.filter(pk__in=bylined)
     if date_from is not None:
         articles = articles.filter(first_published_at__gte=_day_start(date_from))
+        in_row["published_at__gte"] = _day_start(date_from)
     if date_to is not None:
         articles = articles.filter(first_published_at__lt=_day_start(date_to + timedelta(days=1)))
+        in_row["published_at__lt"] = _day_start(date_to + timedelta(days=1))
     if kicker:
         articles = articles.filter(kicker=kicker)
+        in_row["kicker"] = kicker
     # A result shows headline, standfirst, label, bylines and date: no picture, no comments.
     articles = articles.prefetch_related("bylines__author")
     if not query:
@@ -106,8 +113,10 @@ def search_articles(
     if newest:
         # "id", not "pk": the backend orders only by indexed filter fields.
         ordered = articles.order_by("-first_published_at", "-id")
-        return ordered.search(query.as_search_query(), order_by_relevance=False)
-    return articles.search(query.as_search_query())
+        results = ordered.search(query.as_search_query(), order_by_relevance=False)
+    else:
+        results = articles.search(query.as_search_query())
+    return narrow_window(results, pages=pages, **in_row)
 
 
 class SearchPaginator(Paginator):

@@ -45,6 +45,8 @@ from masthead.discovery.models import SearchRecency
 DEFAULT_RANKED_MATCHES = 1000
 NEWEST_FIELD = "first_published_at"
 RECENCY = SearchRecency._meta.db_table
+# The page field SearchRecency keeps as its label (news.ArticlePage's kicker).
+LABEL_FIELD = "kicker"
 
 # Column order of the FTS5 table is (autocomplete, body, title).
 SQLITE_COLUMN_WEIGHTS = (0.0, 1.0, 10.0)
@@ -60,6 +62,39 @@ def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backen
     if connection.vendor == "postgresql":
         backend.index_class = _recency_keeping_index(backend.index_class)
     return backend
+
+
+def narrow_window(results, *, pages, **lookups):
+    """PostgreSQL: let the newest-matches window test `lookups` on SearchRecency's own
+    columns (`path__startswith`, `kicker`, `published_at__gte`, ...) and semi-join only
+    `pages`, which with those lookups must select what the results' queryset selects.
+
+    A filter in the semi-join makes PostgreSQL either read every page it selects (a
+    quarter of the archive for a section) or misjudge how far the date walk must go; the
+    same filter in the row costs nothing per row. The page shown is still loaded through
+    the full queryset. Other databases and searches ignore this.
+    """
+    compiler = getattr(results, "query_compiler", None)
+    if compiler is not None:
+        compiler.window_narrowing = (pages, lookups)
+    return results
+
+
+def recency_paths_follow(*, under):
+    """PostgreSQL: SearchRecency rows of pages under `under` take their pages' current tree
+    paths. Moving a page re-paths its whole subtree, and reordering re-paths later
+    siblings, without re-indexing them; only the moved page itself is re-indexed."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {RECENCY} r SET path = p.path
+            FROM {Page._meta.db_table} p
+            WHERE p.id = r.page_id AND p.path LIKE %s AND r.path <> p.path
+            """,  # noqa: S608 - the table names are ours; values are parameters
+            [under.path + "%"],
+        )
 
 
 def match_cap(results):
@@ -111,11 +146,15 @@ def _newest_matches_results(base):
             """PostgreSQL: matching SearchRecency rows, newest first, after the queryset's
             filters. One row per published page, its words beside its date, so taking the
             first N is a walk down the date index that stops at N (or, for rare words, a
-            read of the GIN index)."""
-            pages = self.query_compiler.queryset.order_by().values("pk")
-            return SearchRecency.objects.filter(terms=tsquery, page_id__in=pages).order_by(
-                "-published_at", "-page_id"
+            read of the GIN index). Filters the caller moved into the row (narrow_window)
+            are checked there; the rest is a semi-join to the page table."""
+            pages, lookups = getattr(
+                self.query_compiler, "window_narrowing", (self.query_compiler.queryset, {})
             )
+            pages = pages.order_by().values("pk")
+            return SearchRecency.objects.filter(
+                terms=tsquery, page_id__in=pages, **lookups
+            ).order_by("-published_at", "-page_id")
 
         def _newest(self, limit):
             """Primary keys of the newest `limit` matches, after the queryset's filters."""
@@ -228,21 +267,24 @@ def _recency_keeping_index(base):
             super().add_items(model, objs)
             if not issubclass(model, Page) or not objs:
                 return
-            ids = [obj.pk for obj in objs]
+            # The label as indexed, like the words (pages without one: blank).
+            labels = {obj.pk: getattr(obj, LABEL_FIELD, "") or "" for obj in objs}
+            ids, kickers = list(labels), list(labels.values())
             entries = get_app_config().get_model("IndexEntry")._meta.db_table
             alias = self.write_connection.alias
             SearchRecency.objects.using(alias).filter(page_id__in=ids)._raw_delete(alias)
             with self.write_connection.cursor() as cursor:
                 cursor.execute(
                     f"""
-                    INSERT INTO {RECENCY} (page_id, published_at, terms)
-                    SELECT p.id, p.first_published_at, e.title || e.body
-                    FROM {Page._meta.db_table} p
+                    INSERT INTO {RECENCY} (page_id, published_at, terms, path, kicker)
+                    SELECT p.id, p.first_published_at, e.title || e.body, p.path, k.kicker
+                    FROM unnest(%s::integer[], %s::varchar[]) AS k(id, kicker)
+                    JOIN {Page._meta.db_table} p ON p.id = k.id
                     JOIN {entries} e ON e.content_type_id = %s
                         AND e.object_id = p.id::varchar(50)
-                    WHERE p.id = ANY(%s) AND p.live AND p.first_published_at IS NOT NULL
+                    WHERE p.live AND p.first_published_at IS NOT NULL
                     """,  # noqa: S608 - the table names are ours; values are parameters
-                    [get_content_type_pk(model), ids],
+                    [ids, kickers, get_content_type_pk(model)],
                 )
 
         def reset(self):

@@ -365,3 +365,67 @@ def test_the_filter_lists_cost_no_query_once_known(client, no_page_cache):
     count()
     assert not any(lists_or_checks(sql) for sql in count())
     assert not any(lists_or_checks(sql) for sql in count(section=section.pk, author="ana"))
+
+
+def _found(client, **params):
+    return sorted(_headlines(_search(client, **params)[1]))
+
+
+def test_a_moved_story_is_found_under_its_new_section(client):
+    """After a move the section filter finds the story in its new section, not its old one."""
+    politics = factories.section(title="Politics")
+    sport = factories.section(title="Sport")
+    story = factories.article(politics, title="Harbour vote delayed")
+    factories.article(sport, title="Harbour regatta")
+    assert _found(client, q="harbour", section=politics.pk) == ["Harbour vote delayed"]
+    story.move(sport, pos="last-child")
+    assert _found(client, q="harbour", section=sport.pk) == [
+        "Harbour regatta",
+        "Harbour vote delayed",
+    ]
+    assert _found(client, q="harbour", section=politics.pk) == []
+
+
+def test_stories_follow_their_section_when_it_moves_or_is_reordered(client):
+    """Moving a subsection, or reordering sections, moves the stories under them too: each
+    section filter still finds exactly its own stories."""
+    news = factories.section(title="News")
+    local = factories.section(news, title="Local")
+    sport = factories.section(title="Sport")
+    factories.article(local, title="Ferry strike in the local port")
+    factories.article(sport, title="Ferry race won")
+    local.move(sport, pos="last-child")
+    assert _found(client, q="ferry", section=sport.pk) == [
+        "Ferry race won",
+        "Ferry strike in the local port",
+    ]
+    assert _found(client, q="ferry", section=news.pk) == []
+    # Sport before News: the tree renumbers News and everything under it.
+    sport.specific.move(news, pos="left")
+    assert _found(client, q="ferry", section=local.pk) == ["Ferry strike in the local port"]
+    news_story = factories.article(news, title="Ferry fares rise")
+    news_story.move(news, pos="first-child")
+    assert _found(client, q="ferry", section=news.pk) == ["Ferry fares rise"]
+    assert len(_found(client, q="ferry", section=sport.pk)) == 2
+
+
+def test_section_and_label_filters_follow_unpublish_republish_and_relabelling(client):
+    """A story leaves the filtered results when unpublished, returns when published again,
+    and is found under its new label after an edit is published."""
+    section = factories.section(title="Politics")
+    story = factories.article(section, title="Quay budget agreed", kicker="analysis")
+    factories.article(section, title="Quay closes", kicker="breaking")
+    assert _found(client, q="quay", section=section.pk, kicker="analysis") == ["Quay budget agreed"]
+    story.unpublish()
+    assert _found(client, q="quay", section=section.pk, kicker="analysis") == []
+    story.refresh_from_db()
+    story.save_revision().publish()
+    assert _found(client, q="quay", section=section.pk, kicker="analysis") == ["Quay budget agreed"]
+    story.refresh_from_db()
+    story.kicker = "breaking"
+    story.save_revision().publish()
+    assert _found(client, q="quay", kicker="analysis") == []
+    assert _found(client, q="quay", section=section.pk, kicker="breaking") == [
+        "Quay budget agreed",
+        "Quay closes",
+    ]
