@@ -185,18 +185,24 @@ def _newest_matches_results(base):
                 window = window.annotate(rank=Value(0.0)).values_list("page_id", "rank")
             # Starting parallel workers costs more than this bounded walk.
             plan = {"max_parallel_workers_per_gather": "0"}
-            if _has_phrase(compiler.query) and self._common(tsquery, cap):
-                # PostgreSQL guesses phrases rare and would read every match (from the GIN
-                # index or the whole table) and sort them; for a common phrase the walk
-                # down the date index, stopping at cap + 1 matches, is far cheaper.
+            if _several_terms(compiler.query) and self._common(tsquery, cap):
+                # PostgreSQL takes words to be unrelated, so it guesses phrases and words
+                # that go together ("night service", "football club") rare and would read
+                # every match (from the GIN index or the whole table) and sort them; when
+                # they are common, the walk down the date index, stopping at cap + 1
+                # matches, is far cheaper.
                 plan.update(enable_bitmapscan="off", enable_seqscan="off", enable_sort="off")
             with _planner_settings(window.db, plan):
                 compiler.newest_window = list(window[: cap + 1])
             return compiler.newest_window
 
-        def _common(self, tsquery, cap):
-            """Whether more than `cap` live pages match: a GIN read stopping at cap + 1."""
-            return SearchRecency.objects.filter(terms=tsquery).values("pk")[: cap + 1].count() > cap
+        def _common(self, tsquery, limit):
+            """Whether more than `limit` pages match, with the filters kept in the row (a
+            phrase common in the archive may be rare in one section and label): a GIN read
+            stopping at limit + 1."""
+            _, lookups = getattr(self.query_compiler, "window_narrowing", (None, {}))
+            matches = SearchRecency.objects.filter(terms=tsquery, **lookups).values("pk")
+            return matches[: limit + 1].count() > limit
 
         def _do_search(self):
             rows = self._window_rows()
@@ -251,10 +257,14 @@ def _planner_settings(alias, settings):
                 cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
 
-def _has_phrase(query):
+def _several_terms(query):
+    """Whether `query` is a phrase or more than one word."""
     if isinstance(query, Phrase):
         return True
-    return any(_has_phrase(sub) for sub in getattr(query, "subqueries", ()))
+    if isinstance(query, PlainText):
+        return len(query.query_string.split()) > 1
+    subqueries = getattr(query, "subqueries", ())
+    return len(subqueries) > 1 or any(_several_terms(sub) for sub in subqueries)
 
 
 @cache

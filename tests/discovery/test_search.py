@@ -429,3 +429,18 @@ def test_section_and_label_filters_follow_unpublish_republish_and_relabelling(cl
         "Quay budget agreed",
         "Quay closes",
     ]
+
+
+def test_words_that_go_together_past_the_cap_give_the_newest_matches(client, ranked_matches):
+    """Two words and a phrase that match more stories than the cap show the newest matches
+    in the chosen section, and say there are more."""
+    ranked_matches(2)
+    docks, sport = factories.section(title="Docks"), factories.section(title="Sport")
+    now = timezone.now()
+    for days in (1, 2, 3, 4):
+        factories.article(docks, title=f"Night service {days}", published_at=now - timedelta(days))
+    factories.article(sport, title="Night service 0", published_at=now)
+    for q in ("night service", '"night service"'):
+        _, doc = _search(client, q=q, section=docks.pk, sort="newest")
+        assert _headlines(doc) == ["Night service 1", "Night service 2"], q
+        assert _status(doc).text_content().startswith("More than 2 stories found")
