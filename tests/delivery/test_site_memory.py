@@ -112,3 +112,40 @@ def test_more_on_this_shows_a_related_story_as_last_published(client, site):
     headlines = [h.text_content() for h in _doc(client, site["article"].url).xpath(cards)]
     assert "Quay reopens after repairs" in headlines
     assert "Quay reopens" not in headlines
+
+
+def _pictures(doc):
+    return doc.xpath("//picture")
+
+
+def test_a_picture_shown_again_keeps_its_sources_sizes_and_alt_text(client, site):
+    """The second story with the same lead picture gets the same full markup (kept from
+    the first), and a picture whose alt text changed shows the new text."""
+    picture = factories.image(alt_text="Cranes at rest on the quay")
+    first = factories.article(site["section"], lead_image=picture, title="First picture story")
+    second = factories.article(
+        site["section"],
+        lead_image=picture,
+        title="Second picture story",
+        body=[("image", {"image": picture, "caption": ""})],
+    )
+    lead_first = _pictures(_doc(client, first.url))[0]
+    lead_second, in_body = _pictures(_doc(client, second.url))[:2]
+    assert html.tostring(lead_second) == html.tostring(lead_first)
+    (webp,) = lead_second.xpath(".//source")
+    assert webp.get("type") == "image/webp"
+    assert [w.split()[-1] for w in webp.get("srcset").split(", ")] == ["400w", "800w", "1200w"]
+    (img,) = lead_second.xpath(".//img")
+    assert img.get("alt") == "Cranes at rest on the quay"
+    assert img.get("fetchpriority") == "high" and img.get("loading") is None
+    assert ".jpg 400w" in img.get("srcset") and img.get("sizes")
+    assert img.get("width") and img.get("height")
+    # The body picture is the same image with other attributes: lazy, not high priority.
+    (body_img,) = in_body.xpath(".//img")
+    assert body_img.get("loading") == "lazy" and body_img.get("fetchpriority") is None
+
+    picture.alt_text = "Two cranes lowered over an empty berth"
+    picture.save()
+    third = factories.article(site["section"], lead_image=picture, title="Third picture story")
+    (img,) = _pictures(_doc(client, third.url))[0].xpath(".//img")
+    assert img.get("alt") == "Two cranes lowered over an empty berth"

@@ -63,12 +63,51 @@ def _filters(spec):
     return filters
 
 
+_MAX_PICTURES = 5000
+
+
+def _picture_key(image, spec, attrs):
+    """Everything Wagtail's picture markup is made of: the image's file, focal point and
+    alt text (an ImageBlock's own alt text or "decorative" included), the spec and the
+    attributes. Renditions are fixed for a file, spec and focal point."""
+    return (
+        image.pk,
+        image.file.name,
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+        getattr(image, "decorative", None),
+        getattr(image, "contextual_alt_text", None),
+        image.default_alt_text,
+        spec,
+        tuple(sorted((k, str(v)) for k, v in attrs.items())),
+    )
+
+
 @register.simple_tag
 def picture(image, spec, **attrs):
     """Wagtail's {% picture image spec ... %} (sources per format, srcset per width), with
     the filters parsed once per process. Renditions come prefetched where the page's
-    selector fetched them (news.selectors.prefetch_renditions)."""
+    selector fetched them (news.selectors.prefetch_renditions).
+
+    The markup is kept per image (file, focal point, alt text), spec and attributes until
+    the next purge (masthead.delivery.memo): finding the renditions and building the
+    <picture> cost more than the rest of a story's template."""
     if not image:
         return ""
-    renditions = get_renditions_or_not_found(image, _filters(spec))
-    return mark_safe(Picture(renditions, attrs).__html__())  # noqa: S308
+    from masthead.delivery.memo import remember
+
+    key = _picture_key(image, spec, attrs)
+    table = remember("core:pictures", dict)
+    html = table.get(key)
+    if html is None:
+        if len(table) >= _MAX_PICTURES:
+            table.clear()
+        renditions = get_renditions_or_not_found(image, _filters(spec))
+        html = Picture(renditions, attrs).__html__()
+        # A stand-in for a rendition that could not be made (source file unreadable) is
+        # not kept: the next render tries again.
+        if all(r.pk is not None for r in renditions.values()):
+            table[key] = html
+    return mark_safe(html)  # noqa: S308
