@@ -111,3 +111,34 @@ def picture(image, spec, **attrs):
         if all(r.pk is not None for r in renditions.values()):
             table[key] = html
     return mark_safe(html)  # noqa: S308
+
+
+# -- site-wide fragments -----------------------------------------------------------------
+
+
+class RememberedNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        from masthead.delivery.memo import remember
+
+        request = context.get("request")
+        host = request.get_host() if request is not None else ""
+        return remember(f"core:fragment:{self.name}:{host}", lambda: self.nodelist.render(context))
+
+
+@register.tag
+def remembered(parser, token):
+    """{% remembered "name" %}…{% endremembered %}: the enclosed markup rendered once per
+    page-cache generation per host in this process, then reused by every page.
+
+    Only for markup that is the same on every page of a site until the next purge
+    (navigation, asset links): nothing from the page, the reader or the request but the
+    host, no CSRF token, no date."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('usage: {% remembered "name" %}')
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    return RememberedNode(bits[1][1:-1], nodelist)

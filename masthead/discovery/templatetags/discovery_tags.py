@@ -29,8 +29,16 @@ def feed_links(context):
     """<link rel="alternate"> for the site's feeds and for the section, author or topic shown."""
     from django.urls import reverse
 
+    from masthead.delivery.memo import remember
+
     name = settings.MASTHEAD_PUBLICATION_NAME
-    parts = [_links(name, lambda fmt: reverse("discovery:site_feed", kwargs={"fmt": fmt}))]
+    # The site's own feeds are the same on every page (absolute URLs from the base URL
+    # setting): built once per page-cache generation.
+    site_links = remember(
+        f"discovery:site-feed-links:{name}",
+        lambda: _links(name, lambda fmt: reverse("discovery:site_feed", kwargs={"fmt": fmt})),
+    )
+    parts = [site_links]
     page = context.get("page")
     author, topic = context.get("author"), context.get("topic")
     scoped = None
