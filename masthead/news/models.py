@@ -18,6 +18,7 @@ from wagtail.snippets.models import register_snippet
 
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import MastheadPage, MastheadPageQuerySet
+from masthead.core.reversing import cached_reverse
 
 ARTICLES_PER_PAGE = 20
 
@@ -62,7 +63,7 @@ class Author(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("news:author", kwargs={"slug": self.slug})
+        return cached_reverse("news:author", kwargs={"slug": self.slug})
 
     @property
     def url(self):

@@ -142,7 +142,8 @@ def test_a_picture_shown_again_keeps_its_sources_sizes_and_alt_text(client, site
     assert img.get("width") and img.get("height")
     # The body picture is the same image with other attributes: lazy, not high priority.
     (body_img,) = in_body.xpath(".//img")
-    assert body_img.get("loading") == "lazy" and body_img.get("fetchpriority") is None
+    assert body_img.get("loading") == "lazy" and body_img.get("decoding") == "async"
+    assert body_img.get("fetchpriority") is None
 
     picture.alt_text = "Two cranes lowered over an empty berth"
     picture.save()

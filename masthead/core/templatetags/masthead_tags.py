@@ -11,6 +11,15 @@ register = template.Library()
 SOCIAL_IMAGE_SPEC = "fill-1200x630|format-jpeg"
 
 
+@register.simple_tag
+def link(viewname, *args):
+    """{% url %} for the routes a story's page links on every render (topics, comments,
+    newsletters), reversed once per process (masthead.core.reversing)."""
+    from masthead.core.reversing import cached_reverse
+
+    return cached_reverse(viewname, args=args)
+
+
 @register.filter
 def absolute(url):
     """Turn a site path into the full URL readers and crawlers see."""
