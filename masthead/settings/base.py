@@ -103,6 +103,15 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Queries the reader path runs on every miss are planned once per connection on PostgreSQL
+# (masthead.core.prepared); off for poolers that cannot keep prepared statements.
+MASTHEAD_PREPARED_STATEMENTS = env.bool("MASTHEAD_PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    MASTHEAD_PREPARED_STATEMENTS
+):
+    # psycopg then prepares what asks to be (those queries); Django's own cursors bind on
+    # the client and never do.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes.
     DATABASES["default"]["OPTIONS"] = {

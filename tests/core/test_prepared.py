@@ -49,3 +49,50 @@ def test_only_exact_comparisons_can_be_prepared():
     prefix = PreparedQuery(lambda path: ArticlePage.objects.filter(path__startswith=path), path=str)
     with pytest.raises(ValueError, match="compared exactly"):
         prefix.run(path="0001")
+
+
+def _server_statements():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _bylines_query():
+    return PreparedQuery(
+        lambda article_id: ArticleByline.objects.filter(article_id=article_id).select_related(
+            "author"
+        ),
+        article_id=int,
+    )
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_a_prepared_query_once_per_connection():
+    """On PostgreSQL the query is a server-side prepared statement: later runs with other
+    values reuse it (no new statement), and still answer for their own values."""
+    ana, ben = factories.author(name="Ana"), factories.author(name="Ben")
+    first, second = factories.article(authors=[ana]), factories.article(authors=[ben])
+    bylines = _bylines_query()
+    before = _server_statements()
+    assert [b.author.name for b in bylines.run(article_id=first.pk)] == ["Ana"]
+    added = [s for s in _server_statements() if s not in before]
+    assert len(added) == 1 and "news_articlebyline" in added[0] and "$1" in added[0]
+    assert [b.author.name for b in bylines.run(article_id=second.pk)] == ["Ben"]
+    assert [b.author.name for b in bylines.run(article_id=first.pk)] == ["Ana"]
+    assert [s for s in _server_statements() if s not in before] == added
+    # Other queries keep Django's own binding: nothing else is prepared.
+    assert ArticleByline.objects.filter(article_id=second.pk).count() == 1
+    assert [s for s in _server_statements() if s not in before] == added
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_turned_off(settings):
+    """MASTHEAD_PREPARED_STATEMENTS=false (a pooler that cannot keep them): same answers,
+    nothing prepared on the server."""
+    settings.MASTHEAD_PREPARED_STATEMENTS = False
+    story = factories.article(authors=[factories.author(name="Ana")])
+    before = _server_statements()
+    assert [b.author.name for b in _bylines_query().run(article_id=story.pk)] == ["Ana"]
+    assert _server_statements() == before
