@@ -1,7 +1,8 @@
 """The anonymous page cache: stored responses, their keys, tags and purges.
 
 An entry is one response as every anonymous reader gets it: status, headers and the body
-in three encodings (identity, gzip, brotli), tagged with what it shows (`page:12`,
+(identity, plus gzip and brotli copies made the first time a reader asks for each), tagged
+with what it shows (`page:12`,
 `tree:3`, `feeds`, …). Each process keeps entries in memory (`LocalLayer`), so a hit is a
 dictionary lookup. With a shared cache (Redis, `MASTHEAD_PAGE_CACHE_SHARED`), entries are
 also kept there with the version of each tag they were stored under; a purge writes new
@@ -211,9 +212,11 @@ class Entry:
         "tags",
         "versions",
         "size",
+        "compressible",
+        "common",
     )
 
-    def __init__(self, *, key, status, headers, body, tags, cache_control):
+    def __init__(self, *, key, status, headers, body, tags, cache_control, accept_encoding=""):
         self.key = key
         self.status = status
         self.tags = frozenset(tags)
@@ -226,30 +229,49 @@ class Entry:
         kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED_HEADERS]
         if not any(k.lower() == "cache-control" for k, _ in kept):
             kept.append(("Cache-Control", cache_control))
-        common = [
+        self.common = common = [
             *kept,
             ("Vary", "Accept-Encoding"),
             ("ETag", self.etag),
             ("Last-Modified", last_modified),
         ]
+        self.compressible = len(body) >= 256 and content_type.startswith(_COMPRESSIBLE)
+        self.headers = {None: self._headers(None, body)}
         self.bodies = {None: body}
-        if len(body) >= 256 and content_type.startswith(_COMPRESSIBLE):
-            self.bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
-            self.bodies["br"] = brotli.compress(body, quality=5)
-        self.headers = {}
-        for encoding, data in self.bodies.items():
-            extra = [("Content-Encoding", encoding)] if encoding else []
-            self.headers[encoding] = [
-                *common,
-                *extra,
-                ("Content-Length", str(len(data))),
-                ("X-Masthead-Cache", "hit"),
-            ]
         self.not_modified = [
             *((k, v) for k, v in common if k in ("Cache-Control", "Vary", "ETag", "Last-Modified")),
             ("X-Masthead-Cache", "hit"),
         ]
-        self.size = sum(len(b) for b in self.bodies.values()) + 1024
+        # Counted as if both compressed copies were there (each well under half the body).
+        self.size = len(body) * (2 if self.compressible else 1) + 1024
+        # A miss compresses only what its reader takes: most readers share one encoding.
+        self.encoded(choose_encoding(accept_encoding))
+
+    def _headers(self, encoding, data):
+        extra = [("Content-Encoding", encoding)] if encoding else []
+        return [
+            *self.common,
+            *extra,
+            ("Content-Length", str(len(data))),
+            ("X-Masthead-Cache", "hit"),
+        ]
+
+    def encoded(self, encoding):
+        """The encoding this entry will send for a reader who prefers `encoding` ('br',
+        'gzip' or None), compressing the body into it the first time it is asked for."""
+        if encoding is None or encoding in self.bodies:
+            return encoding
+        if not self.compressible:
+            return None
+        body = self.bodies[None]
+        if encoding == "br":
+            data = brotli.compress(body, quality=5)
+        else:
+            data = gzip.compress(body, compresslevel=6, mtime=0)
+        # Headers before the body: a thread that finds the body finds its headers too.
+        self.headers[encoding] = self._headers(encoding, data)
+        self.bodies[encoding] = data
+        return encoding
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__}
@@ -268,9 +290,7 @@ class Entry:
             since = environ.get("HTTP_IF_MODIFIED_SINCE")
             if since and self._unmodified_since(since):
                 return 304, self.not_modified, b""
-        encoding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
-        if encoding not in self.bodies:
-            encoding = None
+        encoding = self.encoded(choose_encoding(environ.get("HTTP_ACCEPT_ENCODING")))
         body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else self.bodies[encoding]
         return self.status, self.headers[encoding], body
 

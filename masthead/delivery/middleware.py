@@ -89,6 +89,7 @@ def _entry_for(request, response, key, config):
         body=body,
         tags=_tags(request, response, config),
         cache_control=config.cache_control,
+        accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
     )
 
 

@@ -121,6 +121,27 @@ def test_hit_is_compressed_as_the_reader_accepts(client, site, accept, encoding,
     assert response["Vary"] == "Accept-Encoding"
 
 
+def test_each_encoding_is_made_when_first_asked_for(client, site):
+    """A brotli reader's miss is answered in brotli; the gzip and plain readers after
+    them are answered from the same entry in theirs, each the same page."""
+    url = site["article"].url
+    first = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert _state(first) == "miss" and first["Content-Encoding"] == "br"
+    page = brotli.decompress(first.content)
+    assert b"Cranes return to the quay" in page
+    for accept, encoding, decode in (
+        ("gzip", "gzip", gzip.decompress),
+        ("", None, lambda b: b),
+        ("br", "br", brotli.decompress),
+    ):
+        response = client.get(url, headers={"Accept-Encoding": accept})
+        assert _state(response) == "hit"
+        assert response.headers.get("Content-Encoding") == encoding
+        assert decode(response.content) == page
+        assert int(response["Content-Length"]) == len(response.content)
+        assert response["ETag"] == first["ETag"]
+
+
 def test_conditional_get_answers_not_modified(client, site):
     """If-None-Match and If-Modified-Since answer 304 with no body; a changed page 200."""
     url = site["article"].url
