@@ -201,6 +201,10 @@ def _etag_matches(if_none_match, etag):
 class Entry:
     """One stored response with everything a hit needs precomputed."""
 
+    # Part of the shared store's keys: processes of two releases sharing a store (a rolling
+    # deploy) never read each other's entries. Raise it when the stored attributes change.
+    FORMAT = 2
+
     __slots__ = (
         "key",
         "status",
@@ -460,7 +464,8 @@ class PageCache:
         self.next_check = 0.0
 
     def _entry_key(self, key):
-        return "pagecache:e:" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+        digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+        return f"pagecache:e{Entry.FORMAT}:{digest}"
 
     def _tag_key(self, tag):
         return "pagecache:t:" + tag

@@ -131,6 +131,21 @@ def test_purge_reaches_other_processes_through_redis_within_the_check_interval(s
     assert caches["default"].get(PageCache.GENERATION_KEY) is not None
 
 
+def test_entries_of_another_release_are_not_read_from_the_shared_cache(settings, monkeypatch):
+    """During a rolling deploy, a process never reads an entry stored by a release whose
+    entries hold other attributes (it renders the page instead)."""
+    from masthead.delivery.cache import Entry
+
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    old, new = _two_processes()
+    key = "http://testserver/deploy-story/?"
+    monkeypatch.setattr(Entry, "FORMAT", Entry.FORMAT - 1)
+    old.put(_entry(key), generation_before=old.read_generation())
+    assert PageCache(Config()).get(key) is not None  # the old release's own processes
+    monkeypatch.undo()
+    assert new.get(key) is None
+
+
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
 def test_a_miss_costs_three_round_trips_to_the_shared_cache(settings, site, client):
     """Entry and generation in one read, tag versions and generation in another, then the
