@@ -78,7 +78,9 @@ class RelatedStoryBlock(blocks.StructBlock):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=PARAGRAPH_FEATURES, template="blocks/paragraph.html")
+    # No template: the rich text's own HTML is the markup, and a story is mostly paragraphs
+    # (a block template costs each one a template render and a copy of the page's context).
+    paragraph = blocks.RichTextBlock(features=PARAGRAPH_FEATURES)
     subheading = SubheadingBlock()
     quote = QuoteBlock()
     image = ImageBlock()
