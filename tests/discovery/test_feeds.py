@@ -1,9 +1,12 @@
 import json
+from datetime import timedelta
 
 import feedparser
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from lxml import etree
 from wagtail.models import Site
 from wagtail.rich_text import RichText
@@ -181,6 +184,27 @@ def test_conditional_get_answers_304_until_something_changes(client, story, no_p
     factories.article(story.get_parent(), title="Newer story")
     again = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and b"Newer story" in again.content
+
+
+@pytest.mark.parametrize("page_cache", [False, True])
+def test_unpublishing_the_newest_story_is_not_answered_304(client, settings, page_cache):
+    """After the newest story is withdrawn, a reader sending back the feed's Last-Modified
+    gets the feed without it, not a 304 that keeps the withdrawn story in their copy."""
+    settings.MASTHEAD_PAGE_CACHE = page_cache
+    section = factories.section()
+    factories.article(section, title="Older story", published_at=factories.hours_ago(48))
+    newest = factories.article(section, title="Newest story")
+    first = client.get("/feeds/atom/")
+    assert b"Newest story" in first.content
+    modified = first["Last-Modified"]
+    assert client.get("/feeds/atom/", HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        newest.unpublish()
+        again = client.get("/feeds/atom/", HTTP_IF_MODIFIED_SINCE=modified)
+        assert again.status_code == 200
+        assert b"Older story" in again.content and b"Newest story" not in again.content
+        current = again["Last-Modified"]
+        assert client.get("/feeds/atom/", HTTP_IF_MODIFIED_SINCE=current).status_code == 304
 
 
 def test_feed_queries_do_not_grow_with_items(client, no_page_cache):
