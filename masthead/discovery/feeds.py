@@ -2,6 +2,8 @@
 author or topic). Items carry stable ids, both dates, every author, section and topics, the
 standfirst, optionally the whole story, and the lead picture with caption and credit."""
 
+from urllib.parse import urljoin
+
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -23,20 +25,22 @@ CONTENT_TAGS = {
 CONTENT_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}}
 
 
-def _absolute_links(tag, attribute, value):
-    if attribute in {"href", "src"}:
-        return absolute_url(value)
-    return value
+def clean_content(html, *, base_url):
+    """Story HTML made safe and self-contained for other people's readers.
 
+    Links and pictures are resolved against the story's own address (`base_url`): a reader
+    shows the HTML far from the site, so "/politics/" must name the site, "#part" the story,
+    and "mailto:" or "//host/" must stay what they are."""
 
-def clean_content(html):
-    """Story HTML made safe and self-contained for other people's readers."""
+    def absolute(tag, attribute, value):
+        return urljoin(base_url, value) if attribute in {"href", "src"} else value
+
     return nh3.clean(
         html,
         tags=CONTENT_TAGS,
         attributes=CONTENT_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        attribute_filter=_absolute_links,
+        url_schemes={"http", "https", "mailto", "tel"},
+        attribute_filter=absolute,
         link_rel="noopener",
     )
 
@@ -143,7 +147,7 @@ class ArticleFeed(Feed):
             html = render_to_string(
                 "discovery/feed_content.html", {"article": article}, request=self.request
             )
-            extra["content_html"] = clean_content(html)
+            extra["content_html"] = clean_content(html, base_url=self.item_link(article))
         return extra
 
     def item_enclosures(self, article):

@@ -7,7 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from lxml import etree
+from lxml import etree, html
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
@@ -124,6 +124,39 @@ def test_full_content_only_when_the_site_allows_and_without_scripts(client):
     assert "Second paragraph." in item["content_html"] and "<script" not in item["content_html"]
 
 
+def test_full_content_links_keep_their_meaning_outside_the_site(client):
+    """In full content, site paths and a story's own anchors point back at the site, while
+    email, phone and other sites' links stay as written; script links are dropped."""
+    body = [
+        (
+            "paragraph",
+            RichText(
+                '<p><a href="mailto:desk@example.org">Write to us</a>, '
+                '<a href="tel:+441234567890">call us</a>, <a href="#timeline">see below</a>, '
+                '<a href="//cdn.example.org/report.pdf">the report</a>, '
+                '<a href="https://example.org/x">elsewhere</a>, '
+                '<a href="javascript:alert(1)">trap</a>.</p>'
+            ),
+        ),
+        ("image", {"image": factories.image(), "caption": "In the body"}),
+    ]
+    story = factories.article(title="Linked story", body=body)
+    options = DiscoverySettings.for_site(Site.objects.get(is_default_site=True))
+    options.feed_full_content = True
+    options.save()
+    item = json.loads(client.get("/feeds/json/").content)["items"][0]
+    doc = html.fromstring(item["content_html"])
+    assert doc.xpath("//a/@href") == [
+        "mailto:desk@example.org",
+        "tel:+441234567890",
+        f"http://testserver{story.url}#timeline",
+        "http://cdn.example.org/report.pdf",
+        "https://example.org/x",
+    ]
+    assert doc.xpath("//img/@src")[0].startswith("http://testserver/media/images/")
+    assert "javascript" not in item["content_html"]
+
+
 def test_section_feed_includes_subsections_only(client):
     """A section's feed has its own and its subsections' stories, not other sections'."""
     politics = factories.section(title="Politics", slug="politics")
@@ -235,8 +268,6 @@ def test_feed_queries_do_not_grow_with_items(client, no_page_cache):
 
 def test_pages_advertise_their_feeds(client):
     """Front, section, author and topic pages link their feeds with rel=alternate."""
-    from lxml import html
-
     politics = factories.section(title="Politics", slug="politics")
     ana = factories.author(slug="ana-ruiz")
     factories.article(politics, authors=[ana], topics=["Ferries"])
