@@ -204,6 +204,13 @@ def test_hidden_stories_appear_in_no_feed(client):
         assert "Visible story" in body
         for page in hidden:
             assert page.title not in body, (url, page.title)
+    for page in hidden:
+        author = page.bylines.first().author
+        body = client.get(f"/feeds/author/{author.slug}/atom/").content.decode()
+        assert page.title not in body, page.title
+    # The section behind a sign-in and the topic only its story carries have no feed.
+    for url in ("/feeds/section/local/members-area/rss/", "/feeds/topic/members/rss/"):
+        assert client.get(url).status_code == 404, url
 
 
 def test_conditional_get_answers_304_until_something_changes(client, story, no_page_cache):

@@ -223,7 +223,7 @@ def test_published_story_is_findable_and_unpublished_one_disappears(client):
     story.unpublish()
     _, doc = _search(client, q="zeppelin")
     assert _headlines(doc) == []
-    for term in ("secret", "withdrawn", "embargoed", "private"):
+    for term in ("secret", "withdrawn", "embargoed", "scheduled", "private", "members"):
         _, doc = _search(client, q=term)
         assert _headlines(doc) == [], term
 

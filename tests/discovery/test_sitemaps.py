@@ -129,13 +129,13 @@ def test_hidden_pages_appear_in_no_sitemap(client, site_with_sections):
     politics, _, _ = site_with_sections
     hidden = hidden_articles(politics)
     visible = factories.article(politics)
-    bodies = "".join(
-        client.get(u).content.decode()
-        for u in ("/sitemap-pages.xml", "/sitemap-section-politics.xml", "/sitemap-news.xml")
-    )
+    urls = ("/sitemap.xml", "/sitemap-pages.xml", "/sitemap-section-politics.xml")
+    bodies = "".join(client.get(u).content.decode() for u in (*urls, "/sitemap-news.xml"))
     assert visible.url in bodies
     for page in hidden:
         assert page.slug not in bodies
+    # Nor the section behind a sign-in, or the topic only its stories carry.
+    assert "members" not in bodies
 
 
 def test_sitemap_queries_do_not_grow_with_urls(client, no_page_cache, site_with_sections):
