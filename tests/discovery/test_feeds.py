@@ -26,6 +26,45 @@ def _parse(client, url):
     return response, parsed
 
 
+FEED_NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
+
+
+def _check_json_feed(data):
+    """JSON Feed 1.1's rules (feedparser reads no JSON Feed): required members, their types,
+    absolute URLs, RFC 3339 dates, and content in every item."""
+    from datetime import datetime
+
+    def absolute(url):
+        return isinstance(url, str) and url.startswith(("http://", "https://"))
+
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(data["title"], str) and data["title"]
+    assert absolute(data["home_page_url"]) and absolute(data["feed_url"])
+    assert isinstance(data["items"], list)
+    for item in data["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert absolute(item["url"])
+        assert isinstance(item.get("content_html", item.get("content_text")), str)
+        for name in ("date_published", "date_modified"):
+            if name in item:
+                assert datetime.fromisoformat(item[name]).tzinfo is not None, name
+        for author in item.get("authors", []):
+            assert set(author) <= {"name", "url", "avatar"} and author.get("name")
+            assert absolute(author.get("url", "http://"))
+        assert all(isinstance(tag, str) for tag in item.get("tags", []))
+        assert "image" not in item or absolute(item["image"])
+        # Members the specification does not define are extensions: they start with "_".
+        known = {
+            "id", "url", "external_url", "title", "content_html", "content_text", "summary",
+            "image", "banner_image", "date_published", "date_modified", "authors", "tags",
+            "language", "attachments",
+        }  # fmt: skip
+        assert all(key in known or key.startswith("_") for key in item), item.keys()
+
+
 @pytest.fixture
 def story():
     politics = factories.section(title="Politics", slug="politics")
@@ -83,6 +122,49 @@ def test_json_feed_follows_version_1_1(client, story):
     assert item["image"].startswith("http://testserver/")
     assert item["_masthead"]["image_credit"] == "Courier/Ana Ruiz"
     assert "content_html" not in item
+
+
+@pytest.mark.parametrize("full_content", [False, True])
+def test_every_feed_of_every_scope_parses_strictly(client, story, full_content):
+    """The site's, a section's, a subsection's, an author's and a topic's feed, in each
+    format, parse without complaint and carry the story."""
+    options = DiscoverySettings.for_site(Site.objects.get(is_default_site=True))
+    options.feed_full_content = full_content
+    options.save()
+    elections = factories.section(story.get_parent(), title="Elections", slug="elections")
+    ballot = factories.article(elections, title="Ballot story", topics=["Budget"])
+    author = story.bylines.first().author
+    scopes = {
+        "/feeds/": {story, ballot},
+        "/feeds/section/politics/": {story, ballot},
+        "/feeds/section/politics/elections/": {ballot},
+        f"/feeds/author/{author.slug}/": {story},
+        "/feeds/topic/budget/": {story, ballot},
+    }
+    for prefix, stories in scopes.items():
+        expected = {f"urn:uuid:{s.translation_key}" for s in stories}
+        for fmt, content in (("rss", "//content:encoded"), ("atom", "//atom:entry/atom:content")):
+            response, parsed = _parse(client, f"{prefix}{fmt}/")
+            assert {e.id for e in parsed.entries} == expected, prefix + fmt
+            found = etree.fromstring(response.content).xpath(content, namespaces=FEED_NS)
+            assert len(found) == (len(expected) if full_content else 0), prefix + fmt
+        response = client.get(f"{prefix}json/")
+        assert response.status_code == 200
+        data = json.loads(response.content)
+        _check_json_feed(data)
+        assert {item["id"] for item in data["items"]} == expected, prefix + "json"
+
+
+def test_atom_gives_every_entry_an_author(client):
+    """A story without a byline still has an Atom author: the publication, from the feed."""
+    factories.article(title="Unsigned story", authors=[])
+    factories.article(title="Signed story", authors=[factories.author(name="Ana Ruiz")])
+    response, parsed = _parse(client, "/feeds/atom/")
+    tree = etree.fromstring(response.content)
+    feed_authors = tree.xpath("/atom:feed/atom:author/atom:name/text()", namespaces=FEED_NS)
+    assert feed_authors == ["The Northgate Courier"]
+    own = {e.title: [a.name for a in e.get("authors", [])] for e in parsed.entries}
+    assert own["Signed story"] == ["Ana Ruiz"]
 
 
 def test_item_id_is_stable_across_edits(client, story):
