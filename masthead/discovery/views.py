@@ -23,7 +23,7 @@ from masthead.discovery.search import (
     parse_query,
     search_articles,
 )
-from masthead.discovery.sitemaps import sitemaps
+from masthead.discovery.sitemaps import google_news_language, sitemaps
 
 FEED_MAX_AGE = 300
 
@@ -134,6 +134,8 @@ def sitemap(request, section):
         template_name=template,
         content_type="application/xml; charset=utf-8",
     )
+    if section == "news":
+        response.context_data["news_language"] = google_news_language(settings.MASTHEAD_LANGUAGE)
     return _cacheable(response, SITEMAP_MAX_AGE)
 
 

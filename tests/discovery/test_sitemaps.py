@@ -124,6 +124,18 @@ def test_news_sitemap_holds_only_the_last_48_hours(client, no_page_cache, site_w
         assert _locs(_xml(client, "/sitemap-news.xml")) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en-GB", "en"), ("pt_BR", "pt"), ("zh-TW", "zh-tw"), ("de", "de")]
+)
+def test_news_sitemap_language_is_a_code_google_news_takes(client, settings, language, expected):
+    """Google News takes ISO 639 codes (regional ones only for Chinese), whatever regional
+    form the site's language setting has."""
+    settings.MASTHEAD_LANGUAGE = language
+    factories.article(title="Fresh story")
+    tree = _xml(client, "/sitemap-news.xml")
+    assert tree.xpath("//news:language/text()", namespaces=NS) == [expected]
+
+
 def test_hidden_pages_appear_in_no_sitemap(client, site_with_sections):
     """Drafts, unpublished, scheduled and private stories are absent from every sitemap."""
     politics, _, _ = site_with_sections
