@@ -168,14 +168,25 @@ def test_atom_gives_every_entry_an_author(client):
 
 
 def test_item_id_is_stable_across_edits(client, story):
-    """Editing and republishing a story keeps its feed id; the headline follows the edit."""
-    _, before = _parse(client, "/feeds/atom/")
-    story.title = "Harbour bridge vote delayed again"
-    story.slug = "bridge-vote-delayed-again"
-    story.save_revision().publish()
-    _, after = _parse(client, "/feeds/atom/")
-    assert after.entries[0].id == before.entries[0].id
-    assert after.entries[0].title == "Harbour bridge vote delayed again"
+    """Editing and republishing a story keeps its feed id and publication time; the
+    headline follows the edit and the updated time moves to it, in every format."""
+    before = {fmt: _parse(client, f"/feeds/{fmt}/")[1].entries[0] for fmt in ("rss", "atom")}
+    before_json = json.loads(client.get("/feeds/json/").content)["items"][0]
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        story.title = "Harbour bridge vote delayed again"
+        story.slug = "bridge-vote-delayed-again"
+        story.save_revision().publish()
+    for fmt, old in before.items():
+        _, after = _parse(client, f"/feeds/{fmt}/")
+        new = after.entries[0]
+        assert new.id == old.id
+        assert new.title == "Harbour bridge vote delayed again"
+        assert new.published_parsed == old.published_parsed
+        assert new.updated_parsed > old.updated_parsed
+    after_json = json.loads(client.get("/feeds/json/").content)["items"][0]
+    assert after_json["id"] == before_json["id"]
+    assert after_json["date_published"] == before_json["date_published"]
+    assert after_json["date_modified"] > before_json["date_modified"]
 
 
 def test_full_content_only_when_the_site_allows_and_without_scripts(client):
@@ -371,6 +382,23 @@ def test_pages_advertise_their_feeds(client):
         hrefs = doc.xpath('//head/link[@rel="alternate"]/@href')
         assert "http://testserver" + feed_url in hrefs, (url, hrefs)
         assert "http://testserver/feeds/json/" in hrefs
+
+
+def test_a_feed_holds_the_newest_stories_up_to_the_site_setting(client):
+    """A feed lists its newest stories, newest first, as many as the site's setting says."""
+    section = factories.section()
+    for hours in (5, 1, 3):
+        factories.article(
+            section, title=f"{hours} hours old", published_at=factories.hours_ago(hours)
+        )
+    options = DiscoverySettings.for_site(Site.objects.get(is_default_site=True))
+    options.feed_item_count = 2
+    options.save()
+    for fmt in ("rss", "atom"):
+        _, parsed = _parse(client, f"/feeds/{fmt}/")
+        assert [e.title for e in parsed.entries] == ["1 hours old", "3 hours old"]
+    items = json.loads(client.get("/feeds/json/").content)["items"]
+    assert [item["title"] for item in items] == ["1 hours old", "3 hours old"]
 
 
 def test_changing_the_full_content_setting_reaches_cached_feeds(client):

@@ -56,6 +56,9 @@ def test_index_lists_a_sitemap_per_section_and_the_news_sitemap(client, site_wit
         "http://testserver/sitemap-news.xml",
     ]
     assert tree.xpath("//sm:sitemap[2]/sm:lastmod/text()", namespaces=NS)
+    for url in ("/sitemap.xml", "/sitemap-section-politics.xml", "/robots.txt"):
+        response = client.get(url)
+        assert "public" in response["Cache-Control"] and not response.cookies, url
 
 
 def test_section_sitemap_has_its_articles_with_lastmod_and_images(client, site_with_sections):
