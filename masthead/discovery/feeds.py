@@ -13,6 +13,7 @@ from django.utils import feedgenerator
 
 from masthead.core.structured_data import absolute_url
 from masthead.core.templatetags.masthead_tags import SOCIAL_IMAGE_SPEC
+from masthead.delivery import tag_response
 from masthead.discovery.feedgenerators import JsonFeed, NewsAtomFeed, NewsRssFeed
 from masthead.discovery.selectors import feed_articles, sections_by_path
 
@@ -79,7 +80,12 @@ class ArticleFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         self.request = request
         self._sections = sections_by_path()
-        return super().__call__(request, *args, **kwargs)
+        self._items = []
+        response = super().__call__(request, *args, **kwargs)
+        # Items show their authors' names: saving an author purges the feeds naming them
+        # (the page cache tags feeds by path only otherwise).
+        bylined = {f"author:{b.author_id}" for a in self._items for b in a.bylines.all()}
+        return tag_response(response, *bylined)
 
     def get_object(self, request, *args, **kwargs):
         return self.scope
@@ -112,7 +118,8 @@ class ArticleFeed(Feed):
         return f"© {settings.MASTHEAD_PUBLICATION_NAME}"
 
     def items(self, scope):
-        return feed_articles(scope=scope, limit=self.settings.feed_item_count)
+        self._items = feed_articles(scope=scope, limit=self.settings.feed_item_count)
+        return self._items
 
     def item_title(self, article):
         return article.title

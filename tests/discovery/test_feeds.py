@@ -401,6 +401,21 @@ def test_a_feed_holds_the_newest_stories_up_to_the_site_setting(client):
     assert [item["title"] for item in items] == ["1 hours old", "3 hours old"]
 
 
+def test_renaming_an_author_reaches_cached_feeds(client):
+    """A feed already cached shows an author's new name once the author is saved."""
+    ana = factories.author(name="Ana Ruiz", slug="ana-ruiz")
+    factories.article(title="Signed story", authors=[ana])
+    urls = ("/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/feeds/author/ana-ruiz/rss/")
+    client.get("/feeds/rss/")  # makes the site's feed settings, which purges
+    for url in urls:
+        assert b"Ana Ruiz" in client.get(url).content
+        assert client.get(url)["X-Masthead-Cache"] == "hit", url
+    ana.name = "Ana Ruiz-Okafor"
+    ana.save()
+    for url in urls:
+        assert b"Ana Ruiz-Okafor" in client.get(url).content, url
+
+
 def test_changing_the_full_content_setting_reaches_cached_feeds(client):
     """Turning full content on shows in a feed that was already cached."""
     factories.article(title="Cached story", body=factories.paragraphs("Whole body text."))
