@@ -2,6 +2,8 @@
 author or topic). Items carry stable ids, both dates, every author, section and topics, the
 standfirst, optionally the whole story, and the lead picture with caption and credit."""
 
+from urllib.parse import urljoin
+
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -11,6 +13,7 @@ from django.utils import feedgenerator
 
 from masthead.core.structured_data import absolute_url
 from masthead.core.templatetags.masthead_tags import SOCIAL_IMAGE_SPEC
+from masthead.delivery import tag_response
 from masthead.discovery.feedgenerators import JsonFeed, NewsAtomFeed, NewsRssFeed
 from masthead.discovery.selectors import feed_articles, sections_by_path
 
@@ -23,20 +26,22 @@ CONTENT_TAGS = {
 CONTENT_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}}
 
 
-def _absolute_links(tag, attribute, value):
-    if attribute in {"href", "src"}:
-        return absolute_url(value)
-    return value
+def clean_content(html, *, base_url):
+    """Story HTML made safe and self-contained for other people's readers.
 
+    Links and pictures are resolved against the story's own address (`base_url`): a reader
+    shows the HTML far from the site, so "/politics/" must name the site, "#part" the story,
+    and "mailto:" or "//host/" must stay what they are."""
 
-def clean_content(html):
-    """Story HTML made safe and self-contained for other people's readers."""
+    def absolute(tag, attribute, value):
+        return urljoin(base_url, value) if attribute in {"href", "src"} else value
+
     return nh3.clean(
         html,
         tags=CONTENT_TAGS,
         attributes=CONTENT_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        attribute_filter=_absolute_links,
+        url_schemes={"http", "https", "mailto", "tel"},
+        attribute_filter=absolute,
         link_rel="noopener",
     )
 
@@ -75,7 +80,12 @@ class ArticleFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         self.request = request
         self._sections = sections_by_path()
-        return super().__call__(request, *args, **kwargs)
+        self._items = []
+        response = super().__call__(request, *args, **kwargs)
+        # Items show their authors' names: saving an author purges the feeds naming them
+        # (the page cache tags feeds by path only otherwise).
+        bylined = {f"author:{b.author_id}" for a in self._items for b in a.bylines.all()}
+        return tag_response(response, *bylined)
 
     def get_object(self, request, *args, **kwargs):
         return self.scope
@@ -99,11 +109,17 @@ class ArticleFeed(Feed):
     def language(self):
         return settings.MASTHEAD_LANGUAGE
 
+    def author_name(self):
+        # Atom requires an author for every entry: a story without a byline is the
+        # publication's (RSS and JSON Feed do not ask, and Django writes this only in Atom).
+        return settings.MASTHEAD_PUBLICATION_NAME
+
     def feed_copyright(self):
         return f"© {settings.MASTHEAD_PUBLICATION_NAME}"
 
     def items(self, scope):
-        return feed_articles(scope=scope, limit=self.settings.feed_item_count)
+        self._items = feed_articles(scope=scope, limit=self.settings.feed_item_count)
+        return self._items
 
     def item_title(self, article):
         return article.title
@@ -143,7 +159,7 @@ class ArticleFeed(Feed):
             html = render_to_string(
                 "discovery/feed_content.html", {"article": article}, request=self.request
             )
-            extra["content_html"] = clean_content(html)
+            extra["content_html"] = clean_content(html, base_url=self.item_link(article))
         return extra
 
     def item_enclosures(self, article):

@@ -1,4 +1,7 @@
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -50,6 +53,27 @@ class ListedChoiceField(forms.ChoiceField):
         return next((o for o in self.listed() if self.key(o) == value), None)
 
 
+# The range a date filter may take: the search turns a day into the times from its start
+# to the next day's, which past the calendar's last day (or, in a time zone east of UTC,
+# before its first) cannot be written.
+EARLIEST_DAY, LATEST_DAY = date(1000, 1, 1), date(9998, 12, 31)
+_DAY_RANGE_MESSAGE = "Enter a date between the years 1000 and 9998."
+
+
+def _day_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[
+            MinValueValidator(EARLIEST_DAY, message=_DAY_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DAY, message=_DAY_RANGE_MESSAGE),
+        ],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}
+        ),
+    )
+
+
 class SearchForm(forms.Form):
     """The search page's filters. The query itself is parsed in search.parse_query: any text
     is acceptable there, so it is a plain field without validation that could reject it."""
@@ -74,12 +98,8 @@ class SearchForm(forms.Form):
         required=False,
         widget=QuickSelect,
     )
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = _day_field("From")
+    date_to = _day_field("To")
     kicker = forms.ChoiceField(
         label="Label", choices=[("", "Any"), *Kicker.choices], required=False, widget=QuickSelect
     )
@@ -94,7 +114,10 @@ class SearchForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error(
+                "date_to",
+                forms.ValidationError("The end date is before the start date.", code="order"),
+            )
         return cleaned
 
     def filters(self):
@@ -103,7 +126,8 @@ class SearchForm(forms.Form):
         return {
             "section": data.get("section"),
             "author": data.get("author"),
-            "date_from": data.get("date_from") if "date_to" not in self.errors else None,
+            # Dates the wrong way round are both ignored; a start date alone still applies.
+            "date_from": None if self.has_error("date_to", "order") else data.get("date_from"),
             "date_to": data.get("date_to"),
             "kicker": data.get("kicker") or "",
             "newest": data.get("sort") == "newest",

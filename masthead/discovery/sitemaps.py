@@ -133,6 +133,13 @@ class GoogleNewsSitemap(BaseSitemap):
         return self.items().order_by().aggregate(latest=Max("last_published_at"))["latest"]
 
 
+def google_news_language(code):
+    """The publication's language as Google News takes it: an ISO 639 code, with zh-cn and
+    zh-tw the only regional ones ("en-GB" is "en")."""
+    code = code.lower().replace("_", "-")
+    return code if code in {"zh-cn", "zh-tw"} else code.split("-")[0]
+
+
 def sitemaps():
     """The site's sitemaps by name; built per request because sections come and go."""
     root = site_root_url_path()

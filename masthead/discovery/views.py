@@ -1,9 +1,11 @@
 """Feeds, sitemaps, robots.txt and search. Reader-facing and anonymous: no cookies, cacheable."""
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.core.cache import cache
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,7 +23,7 @@ from masthead.discovery.search import (
     parse_query,
     search_articles,
 )
-from masthead.discovery.sitemaps import sitemaps
+from masthead.discovery.sitemaps import google_news_language, sitemaps
 
 FEED_MAX_AGE = 300
 
@@ -55,15 +57,37 @@ def feed(request, fmt, kind="site", key=""):
     version = f"{fmt}|{kind}|{key}|{latest}|{count}|{options.feed_full_content}|"
     version += f"{options.feed_item_count}"
     etag = quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
-    last_modified = int(latest.timestamp()) if latest else None
+    last_modified = _feed_version_since(f"{fmt}|{kind}|{key}", etag)
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         response = FEED_CLASSES[fmt](scope, options)(request)
     response.headers["ETag"] = etag
-    if last_modified:
-        response.headers["Last-Modified"] = http_date(last_modified)
+    response.headers["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
     return response
+
+
+FEED_VERSION_TIMEOUT = 30 * 86400
+
+
+def _feed_version_since(feed, etag):
+    """When this feed first showed its current version (`etag`), in whole seconds.
+
+    Not the newest story's edit time: unpublishing, moving or restricting the newest story
+    takes that time back, and a reader whose copy still lists the story would be told by
+    If-Modified-Since that it is current. This time only moves forward, at least a second
+    per new version (HTTP dates have no finer grain). The shared cache keeps it across web
+    nodes; when it is lost the feed counts as changed now: readers get the whole feed once.
+    """
+    key = "discovery:feed-version:" + hashlib.sha256(feed.encode()).hexdigest()[:32]
+    seen = cache.get(key)
+    if seen is not None and seen[0] == etag:
+        return seen[1]
+    since = int(time.time())
+    if seen is not None:
+        since = max(since, seen[1] + 1)
+    cache.set(key, (etag, since), timeout=FEED_VERSION_TIMEOUT)
+    return since
 
 
 SITEMAP_MAX_AGE = 900
@@ -110,6 +134,8 @@ def sitemap(request, section):
         template_name=template,
         content_type="application/xml; charset=utf-8",
     )
+    if section == "news":
+        response.context_data["news_language"] = google_news_language(settings.MASTHEAD_LANGUAGE)
     return _cacheable(response, SITEMAP_MAX_AGE)
 
 

@@ -169,6 +169,32 @@ def test_bad_filter_values_are_explained_and_ignored(client):
     assert "end date is before the start date" in doc.text_content()
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"date_to": "9999-12-31"},
+        {"date_from": "0001-01-01"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_explained_and_ignored(client, settings, dates):
+    """The first and last days a date field takes are reported as out of range, not an
+    error page, in a time zone east of UTC too, and a search for words still runs."""
+    settings.TIME_ZONE = "Pacific/Auckland"
+    factories.article(title="Harbour news")
+    message = "Enter a date between the years 1000 and 9998."
+    _, doc = _search(client, q="harbour", **dates)
+    assert doc.xpath('//span[@class="field-error"]/text()') == [message] * len(dates)
+    assert _headlines(doc) == ["Harbour news"]
+    _, doc = _search(client, **dates)
+    assert doc.xpath('//span[@class="field-error"]/text()') == [message] * len(dates)
+    # The other date, when valid, still narrows the results.
+    factories.article(title="Old harbour news", published_at=timezone.now() - timedelta(days=60))
+    since = (timezone.now() - timedelta(days=7)).date().isoformat()
+    _, doc = _search(client, q="harbour", date_from=since, date_to="9999-12-31")
+    assert _headlines(doc) == ["Harbour news"]
+
+
 def test_search_pages_are_not_indexed_but_are_cacheable(client):
     """Results pages ask search engines not to index them, and carry no cookie."""
     factories.article(title="Harbour news")
@@ -197,7 +223,7 @@ def test_published_story_is_findable_and_unpublished_one_disappears(client):
     story.unpublish()
     _, doc = _search(client, q="zeppelin")
     assert _headlines(doc) == []
-    for term in ("secret", "withdrawn", "embargoed", "private"):
+    for term in ("secret", "withdrawn", "embargoed", "scheduled", "private", "members"):
         _, doc = _search(client, q=term)
         assert _headlines(doc) == [], term
 

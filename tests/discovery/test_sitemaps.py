@@ -56,6 +56,9 @@ def test_index_lists_a_sitemap_per_section_and_the_news_sitemap(client, site_wit
         "http://testserver/sitemap-news.xml",
     ]
     assert tree.xpath("//sm:sitemap[2]/sm:lastmod/text()", namespaces=NS)
+    for url in ("/sitemap.xml", "/sitemap-section-politics.xml", "/robots.txt"):
+        response = client.get(url)
+        assert "public" in response["Cache-Control"] and not response.cookies, url
 
 
 def test_section_sitemap_has_its_articles_with_lastmod_and_images(client, site_with_sections):
@@ -124,18 +127,30 @@ def test_news_sitemap_holds_only_the_last_48_hours(client, no_page_cache, site_w
         assert _locs(_xml(client, "/sitemap-news.xml")) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en-GB", "en"), ("pt_BR", "pt"), ("zh-TW", "zh-tw"), ("de", "de")]
+)
+def test_news_sitemap_language_is_a_code_google_news_takes(client, settings, language, expected):
+    """Google News takes ISO 639 codes (regional ones only for Chinese), whatever regional
+    form the site's language setting has."""
+    settings.MASTHEAD_LANGUAGE = language
+    factories.article(title="Fresh story")
+    tree = _xml(client, "/sitemap-news.xml")
+    assert tree.xpath("//news:language/text()", namespaces=NS) == [expected]
+
+
 def test_hidden_pages_appear_in_no_sitemap(client, site_with_sections):
     """Drafts, unpublished, scheduled and private stories are absent from every sitemap."""
     politics, _, _ = site_with_sections
     hidden = hidden_articles(politics)
     visible = factories.article(politics)
-    bodies = "".join(
-        client.get(u).content.decode()
-        for u in ("/sitemap-pages.xml", "/sitemap-section-politics.xml", "/sitemap-news.xml")
-    )
+    urls = ("/sitemap.xml", "/sitemap-pages.xml", "/sitemap-section-politics.xml")
+    bodies = "".join(client.get(u).content.decode() for u in (*urls, "/sitemap-news.xml"))
     assert visible.url in bodies
     for page in hidden:
         assert page.slug not in bodies
+    # Nor the section behind a sign-in, or the topic only its stories carry.
+    assert "members" not in bodies
 
 
 def test_sitemap_queries_do_not_grow_with_urls(client, no_page_cache, site_with_sections):
