@@ -2,14 +2,14 @@
 
 An entry is one response as every anonymous reader gets it: status, headers and the body
 (identity, plus gzip and brotli copies made the first time a reader asks for each), tagged
-with what it shows (`page:12`,
-`tree:3`, `feeds`, …). Each process keeps entries in memory (`LocalLayer`), so a hit is a
-dictionary lookup. With a shared cache (Redis, `MASTHEAD_PAGE_CACHE_SHARED`), entries are
-also kept there with the version of each tag they were stored under; a purge writes new
-tag versions and a new generation token, and every process drops its memory layer when it
-sees the generation change (checked at most every `MASTHEAD_PAGE_CACHE_CHECK_INTERVAL`
-seconds). Without a shared cache, each process keeps its own entries and purges reach the
-other processes (web workers, the task worker) through a stamp file in the data folder.
+with what it shows (`page:12`, `tree:3`, `feeds`, …). Each process keeps entries in memory
+(`LocalLayer`), so a hit is a dictionary lookup. With a shared cache (Redis,
+`MASTHEAD_PAGE_CACHE_SHARED`), entries are also kept there with the version of each tag
+they were stored under; a purge writes new tag versions and a new generation token, and
+every process drops its memory layer when it sees the generation change (checked at most
+every `MASTHEAD_PAGE_CACHE_CHECK_INTERVAL` seconds). Without a shared cache, each process
+keeps its own entries and purges reach the other processes (web workers, the task worker)
+through a stamp file in the data folder.
 """
 
 import gzip
