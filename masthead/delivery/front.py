@@ -101,6 +101,7 @@ class FileFront:
         self.check_interval = max(float(check_interval), 0.05)
         self.lock = threading.Lock()
         self.watcher = None
+        self.stopped = threading.Event()
 
     # -- writing -----------------------------------------------------------------------
 
@@ -220,13 +221,13 @@ class FileFront:
             return self.watcher
 
         def run():
-            while True:
+            while not self.stopped.is_set():
                 try:
                     if self.switch(read_generation()):
                         self.prune()
                 except Exception:
                     logger.exception("page cache: the nginx front's watcher failed a check")
-                time.sleep(self.check_interval)
+                self.stopped.wait(self.check_interval)
 
         self.watcher = threading.Thread(target=run, name="masthead-front", daemon=True)
         self.watcher.start()
