@@ -11,13 +11,17 @@ from http import HTTPStatus
 from masthead.delivery.cache import page_cache, request_key
 
 _STATUS_LINES = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+_fork_hooked = False
 
 
 class PageCacheApplication:
     def __init__(self, application):
         self.application = application
+        global _fork_hooked
         _watch_front()
-        os.register_at_fork(after_in_child=_watch_front)
+        if not _fork_hooked:
+            os.register_at_fork(after_in_child=_watch_front)
+            _fork_hooked = True
 
     def __call__(self, environ, start_response):
         cache = page_cache()

@@ -207,3 +207,30 @@ def _entry(key, body, *, content_type="text/html; charset=utf-8", extra=()):
         tags={"all", "page:7"},
         cache_control="public, max-age=0",
     )
+
+
+def test_the_web_entry_point_keeps_nginx_on_the_current_generation(front_root, settings):
+    """Every web process (masthead.wsgi) starts a watcher, so a node whose pages all come
+    from files still follows purges."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from masthead.delivery.wsgi import PageCacheApplication
+
+    settings.MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = 0.05
+    PageCacheApplication(WSGIHandler())
+    cache = page_cache()
+    try:
+        deadline = time.time() + 2
+        while not (front_root / "current").is_symlink() and time.time() < deadline:
+            time.sleep(0.02)
+        expected = generation_dir(cache.read_generation())
+        assert os.readlink(front_root / "current") == expected
+        other = PageCache(Config())
+        other.front = None  # a purge from another machine
+        other.purge({"all"})
+        deadline = time.time() + 2
+        while os.readlink(front_root / "current") == expected and time.time() < deadline:
+            time.sleep(0.02)
+        assert os.readlink(front_root / "current") == generation_dir(cache.read_generation())
+    finally:
+        cache.front.stopped.set()
