@@ -84,6 +84,17 @@ def file_path(key):
     return scheme, host, segments
 
 
+def _same_file(path, body):
+    """The file's stat if it holds exactly `body`, else None."""
+    try:
+        stat = path.stat()
+        if stat.st_size == len(body) and path.read_bytes() == body:
+            return stat
+    except OSError:
+        pass
+    return None
+
+
 def generation_dir(generation):
     """The directory of a page-cache generation. Without a shared cache a generation is
     (this process's own token, the stamp file's state): only the stamp, which every purge
@@ -120,6 +131,8 @@ class FileFront:
         target = self.root / directory / relative
         body = entry.bodies[None]
         try:
+            if _same_file(target, body) is not None:
+                return True  # another process or thread wrote these bytes already
             target.parent.mkdir(parents=True, exist_ok=True)
             mtime = self._mtime(relative, directory, body, entry.modified)
             gzipped = entry.bodies.get("gzip")
@@ -147,16 +160,19 @@ class FileFront:
         """The file's time, which nginx sends as Last-Modified and puts in its ETag (with
         the size): the copy nginx served before keeps its time if the bytes are the same,
         and a changed page is always later than it, even within one second."""
+        candidates = [self.root / directory / relative]
         for link in ("current", "previous"):
-            before = self.root / link / relative
+            with contextlib.suppress(OSError):
+                if os.readlink(self.root / link) != directory:
+                    candidates.append(self.root / link / relative)
+        for before in candidates:
             try:
-                if os.readlink(self.root / link) == directory:
-                    continue
                 stat = before.stat()
-                same = stat.st_size == len(body) and before.read_bytes() == body
             except OSError:
                 continue
-            return stat.st_mtime if same else max(modified, int(stat.st_mtime) + 1)
+            if _same_file(before, body) is not None:
+                return stat.st_mtime
+            return max(modified, int(stat.st_mtime) + 1)
         return modified
 
     # -- following the generation ------------------------------------------------------

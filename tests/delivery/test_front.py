@@ -234,3 +234,18 @@ def test_the_web_entry_point_keeps_nginx_on_the_current_generation(front_root, s
         assert os.readlink(front_root / "current") == generation_dir(cache.read_generation())
     finally:
         cache.front.stopped.set()
+
+
+def test_a_page_rewritten_in_the_same_generation_never_keeps_a_stale_validator(front_root):
+    """Written again with other bytes (a scheduled story came due), the file's time moves on;
+    written again with the same bytes, it is left as it is."""
+    cache = page_cache()
+    generation = cache.read_generation()
+    cache.front.switch(generation)
+    cache.front.write(_entry("http://testserver/again/?", b"<p>one</p>"), generation)
+    first = _file(front_root, "/again/").stat()
+    cache.front.write(_entry("http://testserver/again/?", b"<p>one</p>"), generation)
+    assert _file(front_root, "/again/").stat().st_ino == first.st_ino
+    cache.front.write(_entry("http://testserver/again/?", b"<p>two</p>"), generation)
+    assert _file(front_root, "/again/").read_bytes() == b"<p>two</p>"
+    assert _file(front_root, "/again/").stat().st_mtime > first.st_mtime
