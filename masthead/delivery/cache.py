@@ -26,6 +26,8 @@ import brotli
 from django.conf import settings
 from django.core.cache import caches
 
+from masthead.delivery.front import front_from_settings
+
 TAGS_ATTR = "_masthead_cache_tags"
 CACHEABLE_STATUSES = frozenset({200})
 # Headers computed per representation, or never replayed to another reader.
@@ -348,6 +350,8 @@ class PageCache:
         self.generation = None
         self.next_check = 0.0
         self.check_lock = threading.Lock()
+        # Files for an nginx front (masthead.delivery.front), when MASTHEAD_FRONT_ROOT is set.
+        self.front = front_from_settings()
 
     @property
     def store(self):
@@ -409,6 +413,8 @@ class PageCache:
         if any(versions.get(self._tag_key(t)) != v for t, v in entry.versions.items()):
             return None, generation
         self.local.put(entry)
+        if self.front is not None:
+            self.front.write(entry, generation)
         return entry, None
 
     def put(self, entry, *, generation_before):
@@ -429,6 +435,8 @@ class PageCache:
         if self.generation != generation_before:
             self._check_generation()
         self.local.put(entry)
+        if self.front is not None:
+            self.front.write(entry, generation_before)
         return True
 
     def purge(self, tags):
@@ -450,6 +458,8 @@ class PageCache:
             self.next_check = time.monotonic() + self.config.check_interval
         else:
             self.generation = self.read_generation()
+        if self.front is not None:
+            self.front.follow(self.read_generation, self.generation)
 
     def _touch_stamp(self, token):
         path = self.config.stamp_file

@@ -63,7 +63,10 @@ def comment_thread_changed(sender, article_id=None, urls=(), **kwargs):
 
 
 def settings_changed(setting, **kwargs):
-    if setting.startswith("MASTHEAD_PAGE_CACHE") or setting in ("CACHES", "VAR_DIR"):
+    if setting.startswith(("MASTHEAD_PAGE_CACHE", "MASTHEAD_FRONT")) or setting in (
+        "CACHES",
+        "VAR_DIR",
+    ):
         from masthead.delivery.cache import reset_page_cache
         from masthead.delivery.memo import forget
 

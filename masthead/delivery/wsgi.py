@@ -5,16 +5,23 @@ database. Everything else (misses, bypasses, purge-worthy requests) goes to Djan
 `PageCacheMiddleware` decides what is stored.
 """
 
+import os
 from http import HTTPStatus
 
 from masthead.delivery.cache import page_cache, request_key
 
 _STATUS_LINES = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+_fork_hooked = False
 
 
 class PageCacheApplication:
     def __init__(self, application):
         self.application = application
+        global _fork_hooked
+        _watch_front()
+        if not _fork_hooked:
+            os.register_at_fork(after_in_child=_watch_front)
+            _fork_hooked = True
 
     def __call__(self, environ, start_response):
         cache = page_cache()
@@ -28,3 +35,12 @@ class PageCacheApplication:
                     start_response(_STATUS_LINES[status], headers)
                     return [body]
         return self.application(environ, start_response)
+
+
+def _watch_front():
+    """Web processes keep the nginx front's files on the current generation (a forked
+    worker starts its own watcher: threads do not survive a fork)."""
+    cache = page_cache()
+    if cache.front is not None:
+        cache.front.watcher = None
+        cache.front.watch(cache.read_generation)

@@ -234,6 +234,9 @@ MASTHEAD_PAGE_CACHE_STAMP_FILE = VAR_DIR / "page-cache.stamp"
 MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = env.float("MASTHEAD_PAGE_CACHE_CHECK_INTERVAL", default=0.5)
 # Seconds an entry may stay in the shared cache (purges, not this, keep pages fresh).
 MASTHEAD_PAGE_CACHE_TIMEOUT = env.int("MASTHEAD_PAGE_CACHE_TIMEOUT", default=86400)
+# Where cached pages are also written as files for an nginx front to serve directly
+# (docs/production.md, "Optional nginx front"); unset writes none.
+MASTHEAD_FRONT_ROOT = env.str("MASTHEAD_FRONT_ROOT", default="")
 MASTHEAD_PAGE_CACHE_CONTROL = env.str(
     "MASTHEAD_PAGE_CACHE_CONTROL",
     default="public, max-age=0, s-maxage=300, stale-while-revalidate=60",
