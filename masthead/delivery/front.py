@@ -135,7 +135,10 @@ class FileFront:
                 return True  # another process or thread wrote these bytes already
             target.parent.mkdir(parents=True, exist_ok=True)
             mtime = self._mtime(relative, directory, body, entry.modified)
-            gzipped = entry.bodies.get("gzip")
+            # nginx sends the gzip copy to readers who take it (made now if no reader of
+            # this process has asked for it yet).
+            encoding = entry.encoded("gzip")
+            gzipped = entry.bodies[encoding] if encoding else None
             gz = target.with_name("index.html.gz")
             # The compressed copy first: nginx finds a page by its plain file.
             if gzipped is not None:
