@@ -220,9 +220,12 @@ class Entry:
         "size",
         "compressible",
         "common",
+        "purged",
     )
 
-    def __init__(self, *, key, status, headers, body, tags, cache_control, accept_encoding=""):
+    def __init__(
+        self, *, key, status, headers, body, tags, cache_control, accept_encoding="", since=0
+    ):
         self.key = key
         self.status = status
         self.tags = frozenset(tags)
@@ -230,6 +233,10 @@ class Entry:
         digest = hashlib.blake2b(body, digest_size=10).hexdigest()
         self.etag = f'W/"{digest}"'
         self.modified = int(time.time())
+        # The second of the purge that began this entry's generation (`generation_began`):
+        # Last-Modified has whole seconds, so a reader's copy dated that second or earlier
+        # may be from before the purge, and If-Modified-Since never answers it 304.
+        self.purged = int(since)
         last_modified = formatdate(self.modified, usegmt=True)
         content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
         kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED_HEADERS]
@@ -302,7 +309,8 @@ class Entry:
 
     def _unmodified_since(self, value):
         try:
-            return self.modified <= parsedate_to_datetime(value).timestamp()
+            since = parsedate_to_datetime(value).timestamp()
+            return self.modified <= since and since >= self.purged + 1
         except (TypeError, ValueError, IndexError, OverflowError):
             return False
 
@@ -341,6 +349,23 @@ class LocalLayer:
             self.bytes = 0
 
 
+def _new_token():
+    """A generation token: unique, and saying when it began (see `generation_began`)."""
+    return f"{time.time_ns()}-{uuid.uuid4().hex}"
+
+
+def generation_began(generation):
+    """When the purge that began `generation` happened (seconds; 0 if unknown): the token's
+    time, or without a shared cache the stamp file's (`read_generation`), if later."""
+    token, stamp_ns = generation, 0
+    if isinstance(generation, tuple):
+        token = generation[0]
+        if len(generation) == 4:
+            stamp_ns = generation[2]
+    head = str(token).partition("-")[0]
+    return max(int(head) if head.isdigit() else 0, stamp_ns) / 1e9
+
+
 class PageCache:
     GENERATION_KEY = "pagecache:generation"
 
@@ -376,7 +401,7 @@ class PageCache:
         token = store.get(self.GENERATION_KEY)
         if token is None:
             # A cleared cache means every process must forget what it holds.
-            store.add(self.GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            store.add(self.GENERATION_KEY, _new_token(), timeout=None)
             token = store.get(self.GENERATION_KEY)
         if self.config.shared:
             return token
@@ -444,7 +469,7 @@ class PageCache:
         tags = {str(t) for t in tags}
         if not tags:
             return
-        token = uuid.uuid4().hex
+        token = _new_token()
         store = self.store
         if self.config.shared:
             # Generation first: a render racing this purge then refuses to store.

@@ -8,7 +8,13 @@ request; this middleware is the authority on what gets stored.
 
 from django.db.models import Model, QuerySet
 
-from masthead.delivery.cache import TAGS_ATTR, Entry, page_cache, request_key
+from masthead.delivery.cache import (
+    TAGS_ATTR,
+    Entry,
+    generation_began,
+    page_cache,
+    request_key,
+)
 from masthead.delivery.memo import request_generation
 
 _UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
@@ -37,7 +43,7 @@ class PageCacheMiddleware:
         # same generation the entry is stored under.
         with request_generation(generation):
             response = self.get_response(request)
-        entry = _entry_for(request, response, key, config)
+        entry = _entry_for(request, response, key, config, generation_began(generation))
         if entry is None:
             response.headers.setdefault("X-Masthead-Cache", "bypass")
             return response
@@ -66,7 +72,7 @@ def _replay(entry, environ, response, state="hit"):
     return reply
 
 
-def _entry_for(request, response, key, config):
+def _entry_for(request, response, key, config, since):
     """An Entry if this response is the same for every anonymous reader, else None."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
@@ -90,6 +96,7 @@ def _entry_for(request, response, key, config):
         tags=_tags(request, response, config),
         cache_control=config.cache_control,
         accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
+        since=since,
     )
 
 

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from email.utils import formatdate
 
 import pytest
 import time_machine
@@ -201,3 +202,23 @@ def test_editing_an_image_purges_the_stories_and_listings_that_show_it(client, s
     for url in urls:
         assert _shows(client, url, "Two cranes lowered over an empty berth"), url
     assert _shows(client, lead.url, "The berth stood empty on Monday")
+
+
+def test_a_reader_holding_the_old_copy_is_not_told_unmodified(client, site):
+    """A correction published in the same second as a reader's copy: their
+    If-Modified-Since (without an ETag) gets the corrected page, not a 304."""
+    import time
+
+    story = site["article"]
+    # The clock stops within the current second (the purge stamp's file time is real).
+    with time_machine.travel(int(time.time()) + 0.001, tick=False):
+        old = client.get(story.url)
+        assert old.headers["X-Masthead-Cache"] == "miss"
+        story.title = "Cranes stay idle on the quay"
+        story.save_revision().publish()
+        again = client.get(story.url, headers={"If-Modified-Since": old["Last-Modified"]})
+        assert again.status_code == 200
+        assert b"Cranes stay idle on the quay" in again.content
+    # A copy dated after the purge's second revalidates as usual.
+    later = formatdate(time.time() + 2, usegmt=True)
+    assert client.get(story.url, headers={"If-Modified-Since": later}).status_code == 304
