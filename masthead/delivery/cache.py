@@ -439,7 +439,7 @@ class PageCache:
             return None, generation
         self.local.put(entry)
         if self.front is not None:
-            self.front.write(entry, generation)
+            self.front.submit(entry, generation)
         return entry, None
 
     def put(self, entry, *, generation_before):
@@ -461,7 +461,7 @@ class PageCache:
             self._check_generation()
         self.local.put(entry)
         if self.front is not None:
-            self.front.write(entry, generation_before)
+            self.front.submit(entry, generation_before)
         return True
 
     def purge(self, tags):

@@ -35,7 +35,9 @@ def _follow():
 
 def served(root, url, host="testserver", scheme="http"):
     """The bytes nginx would send for `url` (through `current`, as the documented config
-    reads), or None when it would find no file and ask Masthead."""
+    reads) once the pages stored so far are written, or None when it would find no file
+    and ask Masthead."""
+    page_cache().front.flush()
     found = list(Path(root, "current").glob(f"h-*/{scheme}/{host}{url}index.html"))
     return found[0].read_bytes() if found else None
 
@@ -249,3 +251,42 @@ def test_a_page_rewritten_in_the_same_generation_never_keeps_a_stale_validator(f
     cache.front.write(_entry("http://testserver/again/?", b"<p>two</p>"), generation)
     assert _file(front_root, "/again/").read_bytes() == b"<p>two</p>"
     assert _file(front_root, "/again/").stat().st_mtime > first.st_mtime
+
+
+def test_the_reader_never_waits_for_the_files(front_root, client, site, monkeypatch):
+    """The page is answered while its files are still being written (by the writer thread
+    of the process), and is written once the disk is free again."""
+    import threading
+
+    cache = page_cache()
+    disk_free = threading.Event()
+    write = cache.front.write
+    monkeypatch.setattr(cache.front, "write", lambda *a: disk_free.wait(10) and write(*a))
+    url = site["article"].url
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["X-Masthead-Cache"] == "miss"
+    assert not list(front_root.rglob("index.html"))  # still waiting for the disk
+    disk_free.set()
+    _follow()
+    assert served(front_root, url) == first.content
+
+
+def test_pages_past_the_writers_backlog_are_left_to_masthead(front_root, monkeypatch):
+    """A writer that fell behind drops pages rather than holding ever more in memory: nginx
+    finds no file for them and asks Masthead."""
+    import threading
+
+    from masthead.delivery import front as front_module
+
+    monkeypatch.setattr(front_module, "_PENDING", 2)
+    front = FileFront(front_root)
+    started, disk_free = threading.Event(), threading.Event()
+    monkeypatch.setattr(front, "write", lambda *a: started.set() or disk_free.wait(10))
+    assert front.submit(_entry("http://testserver/a/?", b"a"), "g")
+    assert started.wait(5)  # the writer holds the first page
+    assert front.submit(_entry("http://testserver/b/?", b"b"), "g")
+    assert front.submit(_entry("http://testserver/c/?", b"c"), "g")
+    assert not front.submit(_entry("http://testserver/d/?", b"d"), "g")
+    disk_free.set()
+    front.flush()
+    assert front.submit(_entry("http://testserver/e/?", b"e"), "g")
