@@ -1,6 +1,7 @@
 """Reads behind the news pages, shaped so a page costs a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
 from taggit.models import Tag
 
 from masthead.core.prepared import PreparedQuery
@@ -243,13 +244,39 @@ def sections_listed():
 
 
 def authors_bylined():
-    """Authors with any byline, by name (name and slug only), remembered like
-    sections_listed(): a byline arrives with a publish, and editing an author purges."""
+    """Authors with a story readers can see, by name (name and slug only), remembered like
+    sections_listed(): publishing, unpublishing, moving, a view restriction and editing an
+    author all purge. An author whose stories are all dated later is listed from the first
+    one's time on, without a purge in between (the kept list holds it, the reading decides)."""
     from masthead.delivery.memo import remember
 
-    def compute():
-        # An index probe per author, not a scan of every story.
-        bylined = Exists(ArticleByline.objects.filter(author=OuterRef("pk")))
-        return list(Author.objects.filter(bylined).order_by("name").only("name", "slug"))
+    now = timezone.now()
+    return [
+        author for author, since in remember("news:authors-bylined", _authors_since) if since <= now
+    ]
 
-    return remember("news:authors-bylined", compute)
+
+def _authors_since():
+    """(author, when readers may first see a story of theirs) for every author of a live,
+    public story: an index probe per author for a story out already, and one look at the
+    few stories dated later."""
+    now = timezone.now()
+    stories = ArticlePage.objects.live().public()
+    out = Exists(
+        ArticleByline.objects.filter(
+            author=OuterRef("pk"), article__in=stories.filter(first_published_at__lte=now)
+        )
+    )
+    later = dict(
+        ArticleByline.objects.filter(article__in=stories.filter(first_published_at__gt=now))
+        .values("author")
+        .annotate(since=Min("article__first_published_at"))
+        .values_list("author", "since")
+    )
+    authors = (
+        Author.objects.annotate(out=out)
+        .filter(Q(out=True) | Q(pk__in=list(later)))
+        .order_by("name")
+        .only("name", "slug")
+    )
+    return [(a, now if a.out else later[a.pk]) for a in authors]
