@@ -19,6 +19,14 @@ def _body_images(article):
     return [block.value["image"] for block in article.body if block.block_type == "image"]
 
 
+def _linked_stories(article):
+    """The stories the body's related-story links point to, shown or not: in the page's
+    context, the page cache tags the page with them, so publishing or withdrawing one
+    renders the link anew."""
+    blocks = (block for block in article.body if block.block_type == "related_story")
+    return [block.value["page"] for block in blocks if block.value["page"] is not None]
+
+
 RELATED_CANDIDATES = 50
 # Rows kept per topic and per section: the candidates, plus the story itself (excluded
 # when it asks) and a margin for stories whose publication time has not come yet.
@@ -194,6 +202,7 @@ def article_page_data(*, article):
         "topics": topics,
         "corrections": _CORRECTIONS.run(article_id=article.pk),
         "related": related,
+        "linked_stories": _linked_stories(article),
     }
 
 
