@@ -319,6 +319,44 @@ def test_conditional_get_answers_304_until_something_changes(client, story, no_p
     assert again.status_code == 200 and b"Newer story" in again.content
 
 
+def _rename_author(story):
+    author = story.bylines.first().author
+    author.name = "Ana Ruiz-Okafor"
+    author.save()
+    return "Ana Ruiz-Okafor"
+
+
+def _recaption_picture(story):
+    picture = story.lead_image
+    picture.caption, picture.credit = "The bridge at dusk.", "Courier/Ben Osei"
+    picture.save()
+    return "The bridge at dusk."
+
+
+def _rename_section(story):
+    section = story.get_parent().specific
+    section.title = "Civic affairs"
+    section.save_revision().publish()
+    return "Civic affairs"
+
+
+@pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/section/politics/atom/"])
+@pytest.mark.parametrize("change", [_rename_author, _recaption_picture, _rename_section])
+def test_a_rename_in_a_feed_is_not_answered_304(client, story, no_page_cache, change, url):
+    """Renaming an author, section or topic, or re-captioning a picture that a feed shows,
+    gives a reader revalidating their copy the new feed, not a 304."""
+    client.get(url)  # makes the site's feed settings, which purges
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        new_text = change(story).encode()
+        for validator in ({"HTTP_IF_NONE_MATCH": etag}, {"HTTP_IF_MODIFIED_SINCE": modified}):
+            again = client.get(url, **validator)
+            assert again.status_code == 200, validator
+            assert new_text in again.content
+
+
 @pytest.mark.parametrize("page_cache", [False, True])
 def test_unpublishing_the_newest_story_is_not_answered_304(client, settings, page_cache):
     """After the newest story is withdrawn, a reader sending back the feed's Last-Modified
