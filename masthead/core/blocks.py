@@ -76,6 +76,16 @@ class RelatedStoryBlock(blocks.StructBlock):
         icon = "link"
         template = "blocks/related_story.html"
 
+    def get_context(self, value, parent_context=None):
+        # Readers never see the headline of a story they could not open; the editor's
+        # preview says why the link is missing.
+        context = super().get_context(value, parent_context)
+        page = value.get("page")
+        shown = page is not None and page.is_published()
+        context["story"] = page if shown else None
+        context["hidden_story"] = None if shown else page
+        return context
+
 
 class ArticleBodyBlock(blocks.StreamBlock):
     # No template: the rich text's own HTML is the markup, and a story is mostly paragraphs

@@ -59,8 +59,10 @@ class MastheadPage(Page):
         """Wagtail checks these on every page served: skip its two queries when no view
         restriction covers this page (or the site has none at all)."""
         restricted = restricted_sections()
-        if restricted and (
-            self.alias_of_id or any(self.path.startswith(path) for path, _ in restricted)
-        ):
+        if restricted and (self.alias_of_id or self.is_private()):
             return super().get_view_restrictions()
         return PageViewRestriction.objects.none()
+
+    def is_private(self):
+        """Whether a view restriction covers this page: private_q for one page, no query."""
+        return any(self.path.startswith(path) for path, _ in restricted_sections())

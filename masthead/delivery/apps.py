@@ -24,6 +24,10 @@ class DeliveryConfig(AppConfig):
         post_delete.connect(
             receivers.author_changed, sender=author, dispatch_uid="delivery-author-del"
         )
+        from taggit.models import Tag
+
+        post_save.connect(receivers.topic_changed, sender=Tag, dispatch_uid="delivery-topic")
+        post_delete.connect(receivers.topic_changed, sender=Tag, dispatch_uid="delivery-topic-del")
         image = get_image_model()
         post_save.connect(receivers.image_changed, sender=image, dispatch_uid="delivery-image")
         for model in (PageViewRestriction, Site):

@@ -51,7 +51,7 @@ def tag_response(response, *tags):
     """Say what a response shows, so publishing any of it purges the cached copy.
 
     Tags are plain strings: `page:<id>`, `tree:<id>` (lists pages under <id>),
-    `author:<id>`, `topic:<slug>`, `feeds`, `sitemaps`, `search`, `comments:<article id>`.
+    `author:<id>`, `topic:<id>`, `feeds`, `sitemaps`, `search`, `comments:<article id>`.
     """
     existing = getattr(response, TAGS_ATTR, None)
     if existing is None:

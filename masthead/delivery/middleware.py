@@ -118,7 +118,8 @@ def _tags(request, response, config):
 
 
 def _collect(value, tags, page_class, depth):
-    """Tag every page and author a template context shows (cards, related stories, bylines)."""
+    """Tag every page, author and topic a template context shows (cards, related stories,
+    bylines, a story's topics)."""
     if isinstance(value, page_class):
         tags.add(f"page:{value.pk}")
     elif isinstance(value, Model):
@@ -126,6 +127,8 @@ def _collect(value, tags, page_class, depth):
             tags.add(f"author:{value.pk}")
         elif value._meta.label_lower == "news.articlebyline":
             tags.add(f"author:{value.author_id}")
+        elif value._meta.label_lower == "taggit.tag":
+            tags.add(f"topic:{value.pk}")
     elif depth < 3:
         if isinstance(value, QuerySet):
             value = value._result_cache or ()

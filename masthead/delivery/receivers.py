@@ -33,6 +33,14 @@ def author_changed(sender, instance, **kwargs):
     page_cache_purge(tags={f"author:{instance.pk}", "authors"})
 
 
+def topic_changed(sender, instance, created=False, **kwargs):
+    """A topic's name shows on its stories, its page and in every feed listing them; its
+    slug in their links and the sitemap (topic pages are tagged by path only, so all go).
+    A new topic shows nowhere until a story with it is published, which purges."""
+    if not created:
+        page_cache_purge(tags={f"topic:{instance.pk}", "topics", "sitemaps"})
+
+
 def image_changed(sender, instance, **kwargs):
     """Alt text, caption and credit show wherever the image does: on the stories that use
     it (lead or body) and on every listing that shows those stories' cards. Wagtail's own

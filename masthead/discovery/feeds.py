@@ -82,10 +82,11 @@ class ArticleFeed(Feed):
         self._sections = sections_by_path()
         self._items = []
         response = super().__call__(request, *args, **kwargs)
-        # Items show their authors' names: saving an author purges the feeds naming them
-        # (the page cache tags feeds by path only otherwise).
+        # Items show their authors' and topics' names: saving an author or a topic purges
+        # the feeds naming them (the page cache tags feeds by path only otherwise).
         bylined = {f"author:{b.author_id}" for a in self._items for b in a.bylines.all()}
-        return tag_response(response, *bylined)
+        topics = {f"topic:{t.tag_id}" for a in self._items for t in a.tagged_topics.all()}
+        return tag_response(response, *bylined, *topics)
 
     def get_object(self, request, *args, **kwargs):
         return self.scope

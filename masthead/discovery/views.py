@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
+from masthead.delivery import content_generation
 from masthead.discovery import selectors
 from masthead.discovery.feeds import FEED_CLASSES
 from masthead.discovery.forms import SearchForm
@@ -50,12 +51,15 @@ def feed(request, fmt, kind="site", key=""):
     if scope is None:
         raise Http404("No such feed.")
     options = DiscoverySettings.for_request(request)
+    # Read before the stories: a rename of an author, picture, section or topic that the
+    # items show changes no story, only the generation (every such change purges).
+    generation = content_generation()
     latest, count = scope.fingerprint()
     if kind == "topic" and not count:
         # A tag used only by drafts is not a topic readers can see (as on the topic page).
         raise Http404("No such feed.")
     version = f"{fmt}|{kind}|{key}|{latest}|{count}|{options.feed_full_content}|"
-    version += f"{options.feed_item_count}"
+    version += f"{options.feed_item_count}|{generation}"
     etag = quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
     last_modified = _feed_version_since(f"{fmt}|{kind}|{key}", etag)
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)

@@ -358,6 +358,16 @@ class ArticlePage(MastheadPage):
         parent = self.get_parent()
         return parent.specific if parent else None
 
+    def is_published(self):
+        """ArticlePage.objects.published() for one story already loaded, without a query."""
+        published = self.first_published_at
+        return (
+            self.live
+            and published is not None
+            and published <= timezone.now()
+            and not self.is_private()
+        )
+
     def publishing_problems(self):
         return self.lead_image.publishing_problems() if self.lead_image_id else []
 

@@ -1,6 +1,7 @@
 """Reads behind the news pages, shaped so a page costs a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
 from taggit.models import Tag
 
 from masthead.core.prepared import PreparedQuery
@@ -16,6 +17,14 @@ from masthead.news.models import (
 
 def _body_images(article):
     return [block.value["image"] for block in article.body if block.block_type == "image"]
+
+
+def _linked_stories(article):
+    """The stories the body's related-story links point to, shown or not: in the page's
+    context, the page cache tags the page with them, so publishing or withdrawing one
+    renders the link anew."""
+    blocks = (block for block in article.body if block.block_type == "related_story")
+    return [block.value["page"] for block in blocks if block.value["page"] is not None]
 
 
 RELATED_CANDIDATES = 50
@@ -193,6 +202,7 @@ def article_page_data(*, article):
         "topics": topics,
         "corrections": _CORRECTIONS.run(article_id=article.pk),
         "related": related,
+        "linked_stories": _linked_stories(article),
     }
 
 
@@ -243,13 +253,39 @@ def sections_listed():
 
 
 def authors_bylined():
-    """Authors with any byline, by name (name and slug only), remembered like
-    sections_listed(): a byline arrives with a publish, and editing an author purges."""
+    """Authors with a story readers can see, by name (name and slug only), remembered like
+    sections_listed(): publishing, unpublishing, moving, a view restriction and editing an
+    author all purge. An author whose stories are all dated later is listed from the first
+    one's time on, without a purge in between (the kept list holds it, the reading decides)."""
     from masthead.delivery.memo import remember
 
-    def compute():
-        # An index probe per author, not a scan of every story.
-        bylined = Exists(ArticleByline.objects.filter(author=OuterRef("pk")))
-        return list(Author.objects.filter(bylined).order_by("name").only("name", "slug"))
+    now = timezone.now()
+    return [
+        author for author, since in remember("news:authors-bylined", _authors_since) if since <= now
+    ]
 
-    return remember("news:authors-bylined", compute)
+
+def _authors_since():
+    """(author, when readers may first see a story of theirs) for every author of a live,
+    public story: an index probe per author for a story out already, and one look at the
+    few stories dated later."""
+    now = timezone.now()
+    stories = ArticlePage.objects.live().public()
+    out = Exists(
+        ArticleByline.objects.filter(
+            author=OuterRef("pk"), article__in=stories.filter(first_published_at__lte=now)
+        )
+    )
+    later = dict(
+        ArticleByline.objects.filter(article__in=stories.filter(first_published_at__gt=now))
+        .values("author")
+        .annotate(since=Min("article__first_published_at"))
+        .values_list("author", "since")
+    )
+    authors = (
+        Author.objects.annotate(out=out)
+        .filter(Q(out=True) | Q(pk__in=list(later)))
+        .order_by("name")
+        .only("name", "slug")
+    )
+    return [(a, now if a.out else later[a.pk]) for a in authors]

@@ -319,6 +319,55 @@ def test_conditional_get_answers_304_until_something_changes(client, story, no_p
     assert again.status_code == 200 and b"Newer story" in again.content
 
 
+def _rename_author(story):
+    author = story.bylines.first().author
+    author.name = "Ana Ruiz-Okafor"
+    author.save()
+    return "Ana Ruiz-Okafor"
+
+
+def _recaption_picture(story):
+    picture = story.lead_image
+    picture.caption, picture.credit = "The bridge at dusk.", "Courier/Ben Osei"
+    picture.save()
+    return "The bridge at dusk."
+
+
+def _rename_section(story):
+    section = story.get_parent().specific
+    section.title = "Civic affairs"
+    section.save_revision().publish()
+    return "Civic affairs"
+
+
+def _rename_topic(story):
+    from taggit.models import Tag
+
+    topic = Tag.objects.get(name="Transport")
+    topic.name = "Public transport"
+    topic.save()
+    return "Public transport"
+
+
+@pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/section/politics/atom/"])
+@pytest.mark.parametrize(
+    "change", [_rename_author, _recaption_picture, _rename_section, _rename_topic]
+)
+def test_a_rename_in_a_feed_is_not_answered_304(client, story, no_page_cache, change, url):
+    """Renaming an author, section or topic, or re-captioning a picture that a feed shows,
+    gives a reader revalidating their copy the new feed, not a 304."""
+    client.get(url)  # makes the site's feed settings, which purges
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        new_text = change(story).encode()
+        for validator in ({"HTTP_IF_NONE_MATCH": etag}, {"HTTP_IF_MODIFIED_SINCE": modified}):
+            again = client.get(url, **validator)
+            assert again.status_code == 200, validator
+            assert new_text in again.content
+
+
 @pytest.mark.parametrize("page_cache", [False, True])
 def test_unpublishing_the_newest_story_is_not_answered_304(client, settings, page_cache):
     """After the newest story is withdrawn, a reader sending back the feed's Last-Modified
@@ -418,6 +467,28 @@ def test_renaming_an_author_reaches_cached_feeds(client):
     ana.save()
     for url in urls:
         assert b"Ana Ruiz-Okafor" in client.get(url).content, url
+
+
+def test_renaming_a_topic_reaches_cached_feeds_and_stories(client, story):
+    """Feeds and pages already cached show a topic's new name once the topic is saved:
+    the topic's feed and page, every feed listing a story with it, and the story."""
+    urls = (
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/feeds/json/",
+        "/feeds/section/politics/rss/",
+        f"/feeds/author/{story.bylines.first().author.slug}/atom/",
+        "/feeds/topic/transport/rss/",
+        "/topics/transport/",
+        story.url,
+    )
+    client.get("/feeds/rss/")  # makes the site's feed settings, which purges
+    for url in urls:
+        assert b"Transport" in client.get(url).content, url
+        assert client.get(url)["X-Masthead-Cache"] == "hit", url
+    _rename_topic(story)
+    for url in urls:
+        assert b"Public transport" in client.get(url).content, url
 
 
 def test_changing_the_full_content_setting_reaches_cached_feeds(client):

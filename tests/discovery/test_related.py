@@ -140,3 +140,78 @@ def test_more_on_this_asks_again_when_the_kept_list_is_all_scheduled_stories(mon
     for n in range(3):
         factories.article(section, title=f"Embargoed {n}", published_at=_ago(-n - 1))
     assert [a.title for a in related_articles(article=story)] == ["Older", "Old"]
+
+
+def _linked(client, story):
+    doc = html.fromstring(client.get(story.url).content)
+    return [a.text_content() for a in doc.xpath('//p[@class="related-link"]/a')]
+
+
+def _links_to(*stories):
+    return [("related_story", {"page": s, "label": "See also"}) for s in stories]
+
+
+def test_a_related_story_link_names_only_stories_readers_can_open(client):
+    """A "related story" link in a story's body is shown for a published story only: a
+    draft, withdrawn, dated later, scheduled, private or members-only one is not named,
+    on the page or in a feed carrying whole stories."""
+    from wagtail.models import Site
+
+    from masthead.discovery.models import DiscoverySettings
+
+    section = factories.section(title="Local", slug="local")
+    open_story = factories.article(section, title="Open story")
+    hidden = hidden_articles(section)
+    story = factories.article(section, title="Linking story", body=_links_to(open_story, *hidden))
+    page = client.get(story.url).content.decode()
+    assert _linked(client, story) == ["Open story"]
+    options = DiscoverySettings.for_site(Site.objects.get(is_default_site=True))
+    options.feed_full_content = True
+    options.save()
+    feed = client.get("/feeds/atom/").content.decode()
+    assert "Open story" in feed
+    for target in hidden:
+        assert target.title not in page, target.title
+        assert target.title not in feed, target.title
+    with time_machine.travel(timezone.now() + timedelta(hours=6)):
+        story.save_revision().publish()  # rendered anew once the embargo is over
+        assert _linked(client, story) == ["Open story", "Embargoed story"]
+
+
+def test_a_related_story_link_follows_the_linked_story(client):
+    """A story already cached drops its link when the linked story is withdrawn, and shows
+    it once the linked story is published."""
+    target = factories.article(title="Linked story")
+    draft = factories.article(title="Draft story", publish=False)
+    story = factories.article(title="Linking story", body=_links_to(target, draft))
+    assert _linked(client, story) == ["Linked story"]
+    assert client.get(story.url)["X-Masthead-Cache"] == "hit"
+    target.unpublish()
+    assert _linked(client, story) == []
+    draft.refresh_from_db()
+    draft.save_revision().publish()
+    assert _linked(client, story) == ["Draft story"]
+
+
+def test_editors_previewing_see_why_a_related_link_is_hidden():
+    """In the editor's preview, a link readers will not see says so instead of vanishing."""
+    target = factories.article(title="Not out yet", publish=False)
+    story = factories.article(title="Linking story", body=_links_to(target))
+    response = story.make_preview_request()
+    text = html.fromstring(response.content).text_content()
+    assert "Not out yet" in text and "Readers do not see this link" in text
+
+
+def test_more_on_this_drops_a_story_made_private_after_it_was_listed(client):
+    """A story put behind a password after it was listed under others leaves their "More
+    on this" (and its cached copies) at once."""
+    from wagtail.models import PageViewRestriction
+
+    section = factories.section()
+    first = factories.article(section, title="First")
+    second = factories.article(section, title="Second")
+    assert _more_on_this(client, first) == ["Second"]
+    PageViewRestriction.objects.create(
+        page=second, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    assert _more_on_this(client, first) == []

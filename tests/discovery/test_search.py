@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -369,6 +370,26 @@ def test_a_new_section_and_author_are_offered_in_the_filters_after_publishing(cl
     _, doc = _search(client, section=weather.pk)
     assert _options(doc, "section") == ["Any", "Politics"]
     assert len(doc.xpath('//span[@class="field-error"]')) == 1
+
+
+def test_filters_offer_only_authors_and_sections_readers_can_see(client):
+    """An author whose only stories are hidden (draft, withdrawn, dated later, scheduled,
+    private, members-only) is not offered, nor a members-only section; the author of a
+    story dated later is offered once its time has come, without a publish in between."""
+    local = factories.section(title="Local", slug="local")
+    factories.article(local, title="Open story", authors=[factories.author(name="Ana Ruiz")])
+    hidden = hidden_articles(local)  # each story by an author of its own
+    _, doc = _search(client)
+    assert _options(doc, "author") == ["Anyone", "Ana Ruiz"]
+    assert _options(doc, "section") == ["Any", "Local"]
+    private_author = hidden[4].bylines.first().author
+    _, doc = _search(client, author=private_author.slug)
+    assert _headlines(doc) == []
+    assert len(doc.xpath('//span[@class="field-error"]')) == 1
+    embargoed_author = hidden[2].bylines.first().author
+    with time_machine.travel(timezone.now() + timedelta(hours=6)):
+        _, doc = _search(client, q="story")  # a page not cached before
+    assert _options(doc, "author") == ["Anyone", "Ana Ruiz", embargoed_author.name]
 
 
 def test_the_filter_lists_cost_no_query_once_known(client, no_page_cache):
