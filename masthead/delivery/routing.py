@@ -107,6 +107,13 @@ def _stock_routing_only():
     )
 
 
+def site_root_paths():
+    """Wagtail's Site.get_site_root_paths() (a cache round trip each time it is asked),
+    remembered in this process until the next purge: saving a Site or moving a site's
+    root page purges."""
+    return remember("delivery:site-root-paths", Site.get_site_root_paths)
+
+
 def serving_queryset(model):
     custom = getattr(model, "serving_queryset", None)
     return custom() if custom is not None else model._default_manager.all()
@@ -163,7 +170,7 @@ def _fast_route(request, path, site):
     ):
         return False
     page._cached_parent_obj = parent
-    root_paths = remember("delivery:site-root-paths", Site.get_site_root_paths)
+    root_paths = site_root_paths()
     page._wagtail_cached_site_root_paths = request._wagtail_cached_site_root_paths = root_paths
     request._wagtail_route_for_request = (page, [], {})
     return True

@@ -150,3 +150,38 @@ def test_a_picture_shown_again_keeps_its_sources_sizes_and_alt_text(client, site
     third = factories.article(site["section"], lead_image=picture, title="Third picture story")
     (img,) = _pictures(_doc(client, third.url))[0].xpath(".//img")
     assert img.get("alt") == "Two cranes lowered over an empty berth"
+
+
+def test_page_urls_follow_a_second_site_once_it_is_saved(client, site):
+    """Page URLs come from site root paths kept in memory: adding a site for another host
+    (a purge) makes the next render link pages of both sites by their full URLs."""
+    from wagtail.models import Site
+
+    other_home = factories.section(title="Sister paper", slug="sister")
+    doc = _doc(client, site["article"].url)
+    assert doc.xpath('//nav[@class="site-nav"]//a[text()="Sister paper"]/@href') == ["/sister/"]
+    Site.objects.create(hostname="sister.example.org", port=80, root_page=other_home)
+    doc = _doc(client, site["article"].url)
+    assert doc.xpath('//nav[@class="site-nav"]//a[text()="Sister paper"]/@href') == [
+        "http://sister.example.org/"
+    ]
+    assert site["article"].get_url() == site["article"].url  # this site's pages stay local
+
+
+def test_a_miss_never_asks_the_cache_for_site_root_paths(client, site, monkeypatch):
+    """Wagtail would read them from the cache for every page instance a render builds a URL
+    for (the story, its breadcrumbs, its cards): once per purge in each process instead."""
+    from wagtail.models import Site
+
+    factories.article(site["section"], title="Second story", topics=["Shipping"])
+    _doc(client, site["article"].url)
+    asked = []
+    real = Site.get_site_root_paths
+    monkeypatch.setattr(
+        Site, "get_site_root_paths", staticmethod(lambda: asked.append(1) or real())
+    )
+    other = factories.article(site["section"], title="Third story", topics=["Shipping"])
+    asked.clear()  # the publish purged: the first render after it asks once
+    _doc(client, other.url)
+    _doc(client, site["article"].url + "?page=2")
+    assert len(asked) <= 1
