@@ -18,3 +18,6 @@ class DiscoveryConfig(AppConfig):
             dispatch_uid="discovery_settings_saved",
         )
         post_page_move.connect(receivers.page_moved, dispatch_uid="discovery_page_moved")
+        from taggit.models import Tag
+
+        post_save.connect(receivers.topic_saved, sender=Tag, dispatch_uid="discovery_topic_saved")

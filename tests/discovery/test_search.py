@@ -491,3 +491,16 @@ def test_words_that_go_together_past_the_cap_give_the_newest_matches(client, ran
         _, doc = _search(client, q=q, section=docks.pk, sort="newest")
         assert _headlines(doc) == ["Night service 1", "Night service 2"], q
         assert _status(doc).text_content().startswith("More than 2 stories found")
+
+
+def test_a_renamed_topic_finds_its_stories_by_the_new_name(client):
+    """A story's topics are in its search entry: renaming one re-indexes its stories."""
+    from taggit.models import Tag
+
+    factories.article(title="Ferry timetable changes", topics=["Shipping"])
+    assert _headlines(_search(client, q="shipping")[1]) == ["Ferry timetable changes"]
+    topic = Tag.objects.get(name="Shipping")
+    topic.name = "Maritime"
+    topic.save()
+    assert _headlines(_search(client, q="maritime")[1]) == ["Ferry timetable changes"]
+    assert _headlines(_search(client, q="shipping")[1]) == []
