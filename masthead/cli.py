@@ -55,7 +55,9 @@ def server_command(host, port, workers, *, server=None, threads=None):
     threads per worker process for either.
     """
     server = server or os.environ.get("MASTHEAD_SERVER", "granian")
-    threads = threads or int(os.environ.get("WEB_THREADS", "2"))
+    # One thread per process: a second one contends for the GIL on every miss
+    # (docs/performance.md: 720-830 against 470-550 misses/s at -c50 on 2 cores).
+    threads = threads or int(os.environ.get("WEB_THREADS", "1"))
     if server == "gunicorn":
         return [
             sys.executable,
