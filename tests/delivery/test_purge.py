@@ -222,3 +222,69 @@ def test_a_reader_holding_the_old_copy_is_not_told_unmodified(client, site):
     # A copy dated after the purge's second revalidates as usual.
     later = formatdate(time.time() + 2, usegmt=True)
     assert client.get(story.url, headers={"If-Modified-Since": later}).status_code == 304
+
+
+@pytest.fixture
+def cdn():
+    """A purge endpoint on 127.0.0.1, as Varnish or a CDN's purge API would take Wagtail's
+    PURGE requests: records (Host, path) of each."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = []
+
+    class Purges(BaseHTTPRequestHandler):
+        def do_PURGE(self):
+            received.append((self.headers["Host"], self.path))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Purges)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("change", ["correct", "unpublish"])
+def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
+    site, settings, cdn, change, django_capture_on_commit_callbacks
+):
+    """With a frontend cache configured, publishing a correction or unpublishing sends a
+    PURGE for the story, its section, the front page, its author and topic pages, the
+    feeds and the sitemaps, once the change is committed (through Wagtail's frontend-cache
+    task; the test settings run tasks at once)."""
+    port, received = cdn
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{port}",
+        }
+    }
+    story = site["article"]
+    url = story.url
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "correct":
+            story.title = "Cranes return to the quay, a week late"
+            story.save_revision().publish()
+        else:
+            story.unpublish()
+        before_commit = len(received)
+    expected = {
+        url,
+        site["section"].url,
+        "/",
+        "/authors/ines-varga/",
+        "/topics/shipping/",
+        *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
+    }
+    # Wagtail purges the story's own URL at once; ours follow the commit (a CDN refetching
+    # sooner would get the page from before it), and name every URL again.
+    assert expected <= {path for _, path in received[before_commit:]}
+    assert {host for host, _ in received} == {"testserver"}
