@@ -101,6 +101,17 @@ SECTION_NAMES = ["News", "Politics", "Business", "Sport", "Culture", "Opinion", 
 KICKERS = ["", "", "", "", Kicker.ANALYSIS, Kicker.EXCLUSIVE, Kicker.BREAKING, Kicker.OPINION]
 IMAGE_POOL = 8
 AUTHOR_POOL = 40
+# What reader pages and the newsletter show of a lead image (article, cards, share image,
+# structured data, email).
+RENDITION_SPECS = (
+    *(f"format-{fmt}|width-{w}" for fmt in ("webp", "jpeg") for w in (400, 800, 1200)),
+    "fill-1200x630|format-jpeg",
+    "fill-1200x675|jpegquality-75",
+)
+FIRST_NAMES = ["Ana", "Tom", "Priya", "Joel", "Maren"]
+SURNAMES = ["Holt", "Reyes", "Okafor", "Lind"]
+SPEAKER_ROLES = ["council leader", "ward councillor", "union spokesperson", "head teacher"]
+SOURCES = ["", "", "Based on reporting by the Courier's Eastfield bureau."]
 
 
 @dataclass
@@ -119,6 +130,8 @@ def _picture(n):
 
 
 def _image_pool():
+    """The few picture files every seeded image shares, with the renditions pages show
+    made once for each (real files)."""
     pool = list(NewsImage.objects.filter(title__startswith="Seed picture ").order_by("pk"))
     for n in range(len(pool), IMAGE_POOL):
         pool.append(
@@ -130,7 +143,46 @@ def _image_pool():
                 alt_text=f"Rooftops of Northgate in generated colours, picture {n + 1}.",
             )
         )
-    return pool
+    for image in pool:
+        image.get_renditions(*RENDITION_SPECS)
+    return [(image, list(image.renditions.all())) for image in pool]
+
+
+def _lead_images(articles, pool, rng):
+    """One library image per story, as in a newsroom: each its own row and renditions
+    (so no page's pictures are remembered from another's), on the pool's files."""
+    images = []
+    for n, _ in enumerate(articles):
+        source, _ = pool[n % len(pool)]
+        place = rng.choice(PLACES)
+        images.append(
+            NewsImage(
+                title=f"Seed photo {uuid.uuid4().hex[:12]}",
+                file=source.file.name,
+                width=source.width,
+                height=source.height,
+                file_size=source.file_size,
+                file_hash=source.file_hash,
+                caption=f"Residents near {place} as the plans were set out.",
+                credit="Courier/Seed Desk",
+                alt_text=f"People gathered at {place}, seen from across the street.",
+            )
+        )
+    NewsImage.objects.bulk_create(images)
+    Rendition = NewsImage.get_rendition_model()
+    Rendition.objects.bulk_create(
+        Rendition(
+            image=image,
+            filter_spec=r.filter_spec,
+            focal_point_key=r.focal_point_key,
+            file=r.file.name,
+            width=r.width,
+            height=r.height,
+        )
+        for n, image in enumerate(images)
+        for r in pool[n % len(pool)][1]
+    )
+    return images
 
 
 def _author_pool():
@@ -196,9 +248,39 @@ def _paragraph(rng, words=45):
 
 
 def _body(rng):
+    """Shaped like the reference story (docs/performance.md): about 900 words in three
+    parts under subheadings, two attributed quotes."""
+
+    def block(kind, value):
+        return {"type": kind, "value": value, "id": str(uuid.uuid4())}
+
+    def paragraphs(n):
+        return [
+            block("paragraph", f"<p>{_paragraph(rng, rng.randint(50, 64))}</p>") for _ in range(n)
+        ]
+
+    def quote():
+        speaker = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        text = _paragraph(rng, 24)
+        return block(
+            "quote",
+            {"text": text, "speaker": speaker, "role": rng.choice(SPEAKER_ROLES), "pull": False},
+        )
+
+    def subheading():
+        text = f"{rng.choice(SUBJECTS).capitalize()} and the {rng.choice(OBJECTS)}"
+        return block("subheading", {"text": text, "anchor": ""})
+
     return [
-        {"type": "paragraph", "value": f"<p>{_paragraph(rng)}</p>", "id": str(uuid.uuid4())}
-        for _ in range(rng.randint(3, 6))
+        *paragraphs(3),
+        subheading(),
+        *paragraphs(3),
+        quote(),
+        subheading(),
+        *paragraphs(3),
+        quote(),
+        subheading(),
+        *paragraphs(3),
     ]
 
 
@@ -240,7 +322,7 @@ def seed_articles(*, count, sections=4, days=730, batch_size=2000, seed=None, in
     rng = random.Random(seed)
     section_pages = _sections(sections)
     slots = [_SectionSlots(s) for s in section_pages]
-    images = _image_pool()
+    pool = _image_pool()
     authors = _author_pool()
     topics = _topic_pool()
     content_type = ContentType.objects.get_for_model(ArticlePage)
@@ -285,13 +367,15 @@ def seed_articles(*, count, sections=4, days=730, batch_size=2000, seed=None, in
                     )
                 )
             Page.objects.bulk_create(pages)
-            for page in pages:
+            images = _lead_images(pages, pool, rng)
+            for page, image in zip(pages, images, strict=True):
                 article = ArticlePage(
                     page_ptr_id=page.pk,
                     kicker=rng.choice(KICKERS),
                     dek=_paragraph(rng, 22),
-                    lead_image=rng.choice(images),
+                    lead_image=image,
                     body=_body(rng),
+                    source_attribution=rng.choice(SOURCES),
                 )
                 # Copy the base row's values so the in-memory object is complete for indexing.
                 for field in Page._meta.concrete_fields:

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Page
 
+from masthead.images.models import NewsImage
 from masthead.news.models import ArticlePage, articles_published
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,23 @@ def test_seeded_articles_render_and_are_findable(client):
     assert story.bylines.count() >= 1 and story.topics.exists() and story.lead_image_id
     found = articles_published().search(story.title)
     assert story.pk in [a.pk for a in found]
+
+
+def test_seeded_articles_are_shaped_like_a_real_story(client):
+    """Benchmarks render what a newsroom publishes: each story its own lead picture (with
+    its renditions made already), three subheadings with a table of contents, two quotes."""
+    call_command("seed_articles", count=6, sections=2, seed=3, stdout=io.StringIO())
+    stories = list(articles_published())
+    assert len({s.lead_image_id for s in stories}) == len(stories)
+    story = stories[0]
+    renditions = NewsImage.get_rendition_model().objects.count()
+    html = client.get(story.url).content.decode()
+    assert NewsImage.get_rendition_model().objects.count() == renditions
+    assert "In this story" in html and html.count('<figure class="quote') == 2
+    kinds = [block.block_type for block in story.body]
+    assert kinds.count("subheading") == 3 and kinds.count("paragraph") == 12
+    words = sum(len(str(block.value).split()) for block in story.body)
+    assert 700 < words < 1100, words
 
 
 def test_seeding_twice_adds_more_without_clashes(client):

@@ -7,8 +7,10 @@ class Command(BaseCommand):
     help = (
         "Create COUNT published articles quickly for benchmarks and load tests: pages are "
         "bulk-inserted into the page tree under the front page's sections (created if "
-        "missing), with bylines, topics, lead images from a small shared pool and "
-        "publication times spread over the last DAYS days, and added to the search index. "
+        "missing), shaped like a real story (about 900 words under three subheadings, two "
+        "quotes), each with bylines, topics and its own lead image (files and renditions "
+        "shared from a small pool), publication times spread over the last DAYS days, and "
+        "added to the search index. "
         "Pages carry no revisions. Example: masthead seed_articles --count 100000 --sections 6"
     )
 
