@@ -1,8 +1,11 @@
 """Reads behind the news pages, shaped so a page costs a fixed number of queries."""
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, prefetch_related_objects
+import copy
+
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 from taggit.models import Tag
+from wagtail.images import get_image_model
 
 from masthead.core.prepared import PreparedQuery
 from masthead.news.models import (
@@ -27,6 +30,15 @@ def _linked_stories(article):
     return [block.value["page"] for block in blocks if block.value["page"] is not None]
 
 
+_SLOT_NAMES = ("a", "b", "c", "d")
+_RENDITIONS = PreparedQuery(
+    lambda a, b, c, d: (
+        get_image_model().get_rendition_model().objects.filter(image_id__in=(a, b, c, d))
+    ),
+    **dict.fromkeys(_SLOT_NAMES, int),
+)
+_RENDITION_IMAGE = get_image_model().get_rendition_model()._meta.get_field("image")
+
 RELATED_CANDIDATES = 50
 # Rows kept per topic and per section: the candidates, plus the story itself (excluded
 # when it asks) and a margin for stories whose publication time has not come yet.
@@ -38,9 +50,31 @@ _MAX_CARDS = 2000
 
 def prefetch_renditions(images):
     """Every rendition of these pictures in one query, where Wagtail's get_rendition looks
-    first (the picture tags and share image then find theirs without asking again)."""
-    pictures = [img for img in images if img is not None]
-    prefetch_related_objects(pictures, Prefetch("renditions", to_attr="prefetched_renditions"))
+    first (the picture tags and share image then find theirs without asking again). Up to
+    four pictures (a story's lead and its new cards, mostly) it is a prepared query."""
+    same = {}
+    for image in images:
+        if image is not None:
+            same.setdefault(image.pk, []).append(image)
+    if not same:
+        return
+    ids = list(same)
+    if len(ids) <= len(_SLOT_NAMES):
+        ids += ids[-1:] * (len(_SLOT_NAMES) - len(ids))
+        rows = _RENDITIONS.run(**dict(zip(_SLOT_NAMES, ids, strict=True)))
+    else:
+        rows = _RENDITION_IMAGE.model.objects.filter(image_id__in=ids)
+    found = {pk: [] for pk in same}
+    for rendition in rows:
+        found[rendition.image_id].append(rendition)
+    for pk, instances in same.items():
+        for n, image in enumerate(instances):
+            # Each instance its own renditions: alt text comes from the instance the
+            # rendition points at (a body picture may carry its own).
+            renditions = found[pk] if n == 0 else [copy.copy(r) for r in found[pk]]
+            for rendition in renditions:
+                _RENDITION_IMAGE.set_cached_value(rendition, image)
+            image.prefetched_renditions = renditions
 
 
 def _remembered_table(name, limit):

@@ -1,6 +1,8 @@
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from wagtail.rich_text import expand_db_html
 
 from masthead.core.blocks import subheading_anchor
 from masthead.news.models import SectionPage
@@ -19,6 +21,24 @@ def article_structured_data(article, authors, topics):
     return ld_json(
         news_article(article=article, authors=authors, topics=topics, image_urls=image_urls)
     )
+
+
+@register.simple_tag(takes_context=True)
+def story_body(context, body):
+    """The story's body blocks, as {% include_block %} renders each one, with the page's
+    context copied once rather than once per block, and paragraphs (most of a story) as
+    their rich text's HTML without a template render each (Wagtail's own rich text
+    template is that HTML, as it is)."""
+    parts = []
+    parent = None
+    for block in body:
+        if block.block_type == "paragraph":
+            parts.append(expand_db_html(block.value.source))
+            continue
+        if parent is None:
+            parent = context.flatten()
+        parts.append(conditional_escape(block.render_as_block(context=dict(parent))))
+    return mark_safe("".join(parts))  # noqa: S308 (markup from the blocks' own rendering)
 
 
 @register.simple_tag
