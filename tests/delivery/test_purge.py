@@ -58,18 +58,23 @@ def test_editing_a_headline_purges_every_page_that_shows_it(client, site):
 
 
 def test_unpublishing_removes_the_story_everywhere(client, site):
-    """An unpublished story is gone from its URL and every listing."""
+    """An unpublished story is gone from its URL and every listing; an author or topic
+    page left without stories is gone too."""
     story = site["article"]
-    other = factories.article(site["section"], title="Other story")
-    urls = [story.url, other.url, *_listing_urls(site)]
+    other = factories.article(site["section"], authors=[site["author"]], title="Other story")
+    colleague = factories.author(name="Tom Berg", slug="tom-berg")
+    only = factories.article(site["section"], authors=[colleague], title="His only story")
+    urls = [story.url, other.url, *_listing_urls(site), "/authors/tom-berg/"]
     _prime(client, urls)
     story.unpublish()
     assert client.get(story.url).status_code == 404
     for url in [other.url, "/", site["section"].url]:
         assert not _shows(client, url, "Cranes return to the quay"), url
-    assert client.get("/authors/ines-varga/").status_code == 200
+    assert _shows(client, "/authors/ines-varga/", "Other story")
     assert not _shows(client, "/authors/ines-varga/", "Cranes return to the quay")
     assert client.get("/topics/shipping/").status_code == 404
+    only.unpublish()
+    assert client.get("/authors/tom-berg/").status_code == 404
 
 
 def test_moving_a_story_purges_old_and_new_places(client, site):
