@@ -1,6 +1,7 @@
 """Signal receivers: each publishing event becomes a purge (thin; the work is in services)."""
 
 from masthead.delivery.services import (
+    author_purge_tags,
     image_pages,
     page_cache_purge,
     page_cdn_purge,
@@ -30,7 +31,7 @@ def page_deleted(sender, instance, **kwargs):
 
 
 def author_changed(sender, instance, **kwargs):
-    page_cache_purge(tags={f"author:{instance.pk}", "authors"})
+    page_cache_purge(tags=author_purge_tags(author=instance))
 
 
 def topic_changed(sender, instance, created=False, **kwargs):

@@ -54,6 +54,21 @@ def _ancestor_ids(*paths):
     return list(Page.objects.filter(path__in=ancestor_paths).values_list("pk", flat=True))
 
 
+def author_purge_tags(*, author):
+    """Tags of every cached response that shows `author`: their stories and feeds; every
+    card of those stories (front page, sections, "More on this" under other stories),
+    which is tagged with the story, not its byline's author; author and topic pages
+    (tagged by path only) and search pages, which list cards too, and the search form's
+    list of authors; the sitemaps, which list author pages by slug. One query."""
+    from masthead.news.models import ArticleByline
+
+    story_ids = ArticleByline.objects.filter(author_id=author.pk, article__live=True).values_list(
+        "article_id", flat=True
+    )
+    tags = {f"author:{author.pk}", "authors", "topics", "search", "sitemaps"}
+    return tags | {f"page:{pk}" for pk in story_ids}
+
+
 def page_cdn_purge(*, page, old_url=None):
     """Queue a purge of the page's URLs and its listings in the configured CDN/proxy."""
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):

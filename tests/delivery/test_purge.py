@@ -131,14 +131,18 @@ def test_renaming_a_section_purges_the_navigation_everywhere(client, site):
 
 
 def test_renaming_an_author_purges_their_bylines(client, site):
-    """An author's new name shows on their stories and their page."""
+    """An author's new name shows on their stories, their page, and the cards of their
+    stories on the front page, the section, the topic page and under other stories, and
+    in the search page's list of authors."""
     story = site["article"]
-    _prime(client, [story.url, "/authors/ines-varga/"])
+    neighbour = factories.article(site["section"], topics=["Shipping"], title="Neighbour story")
+    urls = [story.url, neighbour.url, *_listing_urls(site), "/search/"]
+    _prime(client, urls)
     writer = site["author"]
     writer.name = "Ines Varga-Holm"
     writer.save()
-    assert _shows(client, story.url, "Ines Varga-Holm")
-    assert _shows(client, "/authors/ines-varga/", "Ines Varga-Holm")
+    for url in urls:
+        assert _shows(client, url, "Ines Varga-Holm"), url
 
 
 def test_scheduled_story_appears_when_its_go_live_time_comes(client, site):
