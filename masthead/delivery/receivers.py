@@ -10,7 +10,8 @@ from masthead.delivery.services import (
 
 
 def page_changed(sender, instance, **kwargs):
-    """page_published / page_unpublished (publishing a correction is a publish too)."""
+    """page_published / page_unpublished (publishing a correction is a publish too; Wagtail
+    unpublishes a live page just before deleting it, so a deletion purges here too)."""
     page_cache_purge(tags=page_purge_tags(page=instance))
     page_cdn_purge(page=instance)
 
@@ -23,10 +24,12 @@ def page_moved(sender, instance, url_path_before=None, parent_page_before=None, 
         parent_url = parent_page_before.full_url
         if parent_url:
             old_url = parent_url + url_path_before.rstrip("/").rsplit("/", 1)[-1] + "/"
-    page_cdn_purge(page=instance, old_url=old_url)
+    page_cdn_purge(page=instance, old_url=old_url, old_parent=parent_page_before)
 
 
 def page_deleted(sender, instance, **kwargs):
+    """The CDN heard of a live page's deletion from page_unpublished; a page that was not
+    live showed nowhere."""
     page_cache_purge(tags=page_purge_tags(page=instance))
 
 

@@ -261,6 +261,19 @@ def cdn():
         server.server_close()
 
 
+def _use_cdn(settings, port):
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{port}",
+        }
+    }
+
+
+def _feeds(prefix):
+    return {f"{prefix}{fmt}/" for fmt in ("rss", "atom", "json")}
+
+
 @pytest.mark.parametrize("change", ["correct", "unpublish"])
 def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     site, settings, cdn, change, django_capture_on_commit_callbacks
@@ -270,12 +283,7 @@ def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     feeds and the sitemaps, once the change is committed (through Wagtail's frontend-cache
     task; the test settings run tasks at once)."""
     port, received = cdn
-    settings.WAGTAILFRONTENDCACHE = {
-        "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{port}",
-        }
-    }
+    _use_cdn(settings, port)
     story = site["article"]
     url = story.url
     with django_capture_on_commit_callbacks(execute=True):
@@ -297,3 +305,91 @@ def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     # sooner would get the page from before it), and name every URL again.
     assert expected <= {path for _, path in received[before_commit:]}
     assert {host for host, _ in received} == {"testserver"}
+
+
+def test_the_cdn_is_told_the_section_feeds_and_the_author_and_topic_feeds(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A changed story is an item of its section's, authors' and topics' feeds and of its
+    section's sitemap: the CDN is told those too."""
+    port, received = cdn
+    story = site["article"]
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.title = "Cranes return to the quay, a week late"
+        story.save_revision().publish()
+    assert {
+        *_feeds("/feeds/section/harbour/"),
+        *_feeds("/feeds/author/ines-varga/"),
+        *_feeds("/feeds/topic/shipping/"),
+        "/sitemap-section-harbour.xml",
+        "/sitemap-pages.xml",
+    } <= {path for _, path in received}
+
+
+@pytest.mark.parametrize("reference", ["related_story", "link"])
+@pytest.mark.parametrize("change", ["correct", "unpublish"])
+def test_the_cdn_is_told_the_stories_that_refer_to_a_changed_story(
+    site, settings, cdn, django_capture_on_commit_callbacks, reference, change
+):
+    """A story whose body shows another (a related-story block with its headline, a link
+    to its URL) is purged in the CDN with it; a draft that refers to it is not."""
+    from wagtail.rich_text import RichText
+
+    port, received = cdn
+    story = site["article"]
+    elsewhere = factories.section(title="Business", slug="business")
+    if reference == "related_story":
+        body = [("related_story", {"page": story, "label": "Read more"})]
+    else:
+        body = [("paragraph", RichText(f'<p>See <a linktype="page" id="{story.pk}">this</a>.</p>'))]
+    referring = factories.article(elsewhere, title="Referring story", body=body)
+    draft = factories.article(elsewhere, title="Referring draft", body=body, publish=False)
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "correct":
+            story.title = "Cranes return to the quay, a week late"
+            story.save_revision().publish()
+        else:
+            story.unpublish()
+    paths = {path for _, path in received}
+    assert referring.url in paths
+    assert draft.url not in paths
+
+
+def test_the_cdn_is_told_every_url_that_showed_a_deleted_story(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """Deleting a live story purges its URL and every listing that showed it in the CDN,
+    after the commit (Wagtail unpublishes a live page before deleting it)."""
+    port, received = cdn
+    story = site["article"]
+    url = story.url
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.delete()
+        before_commit = len(received)
+    assert {
+        url,
+        site["section"].url,
+        "/",
+        "/authors/ines-varga/",
+        "/topics/shipping/",
+        *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
+    } <= {path for _, path in received[before_commit:]}
+
+
+def test_the_cdn_is_told_where_a_moved_story_was(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A moved story's old URL and the section it left are purged in the CDN, with its new
+    URL and new section."""
+    port, received = cdn
+    story = site["article"]
+    old_url = story.url
+    elsewhere = factories.section(title="Business", slug="business")
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.move(elsewhere, pos="last-child")
+    story.refresh_from_db()
+    assert {old_url, site["section"].url, story.url, elsewhere.url} <= {p for _, p in received}
