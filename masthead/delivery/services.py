@@ -83,6 +83,10 @@ def author_purge_tags(*, author):
 # worker, never in an editor's request.
 
 FEED_FORMATS = ("rss", "atom", "json")
+# Set by the pre_save and pre_delete receivers on the instance the post_ signals get:
+# the slug an author or a topic had before a save, the stories a deleted topic had.
+SLUG_BEFORE_ATTR = "_masthead_slug_before"
+STORY_IDS_ATTR = "_masthead_story_ids"
 
 
 def cdn_configured():
@@ -146,6 +150,87 @@ def stories_cdn_urls(*, stories):
     for kind, slug in names:
         urls += _named_urls(kind, slug)
     return urls + _listing_urls()
+
+
+def author_cdn_purge(*, author):
+    """Queue, for when the transaction commits, a purge of what shows `author` in the CDN
+    (author_cdn_urls), computed and sent by the task worker: a prolific author's stories
+    are thousands of URLs, which an editor's save should not wait for. The slug it had
+    before the save (remembered by the pre_save receiver) goes too."""
+    if not cdn_configured():
+        return
+    from masthead.delivery.tasks import cdn_purge_author
+
+    slugs = sorted({author.slug, getattr(author, SLUG_BEFORE_ATTR, None) or author.slug})
+    transaction.on_commit(partial(cdn_purge_author.enqueue, author.pk, slugs))
+
+
+def author_cdn_urls(*, author_id, slugs):
+    """URLs in the CDN that show an author: their page and feeds under each of `slugs`, the
+    search page (its author list), and what shows their live stories, whose bylines and
+    cards carry the name (stories_cdn_urls). Two queries."""
+    from masthead.news.models import ArticlePage
+
+    stories = ArticlePage.objects.live().filter(bylines__author_id=author_id)
+    urls = stories_cdn_urls(stories=stories)
+    for slug in slugs:
+        urls += _named_urls("author", slug)
+    return urls + [settings.MASTHEAD_BASE_URL + cached_reverse("discovery:search")]
+
+
+def topic_cdn_purge(*, topic, story_ids=None):
+    """Queue, for when the transaction commits, a purge of what shows `topic` in the CDN
+    (topic_cdn_urls), computed and sent by the task worker. A deleted topic no longer tags
+    its stories, so the receiver hands over their ids, read before the delete."""
+    if not cdn_configured():
+        return
+    from masthead.delivery.tasks import cdn_purge_topic
+
+    slugs = sorted({topic.slug, getattr(topic, SLUG_BEFORE_ATTR, None) or topic.slug})
+    transaction.on_commit(partial(cdn_purge_topic.enqueue, topic.pk, slugs, story_ids))
+
+
+def topic_cdn_urls(*, topic_id, slugs, story_ids=None):
+    """URLs in the CDN that show a topic: its page and feeds under each of `slugs`, and
+    what shows its live stories (stories_cdn_urls): each story's page names its topics,
+    and every feed and sitemap carrying them. `story_ids` stands in for the stories that
+    had the topic when it no longer exists. Two queries."""
+    from masthead.news.models import ArticlePage
+
+    stories = ArticlePage.objects.live()
+    if story_ids is None:
+        stories = stories.filter(tagged_topics__tag_id=topic_id)
+    else:
+        stories = stories.filter(pk__in=story_ids)
+    urls = stories_cdn_urls(stories=stories)
+    for slug in slugs:
+        urls += _named_urls("topic", slug)
+    return urls
+
+
+def cdn_purge_now(*, urls):
+    """Send the purge of `urls` to the configured CDN backends from this process (the task
+    worker), as Wagtail's frontend-cache task does."""
+    from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
+
+    urls = sorted(set(urls))
+    if urls:
+        purge_urls_from_cache_task.call(urls)
+
+
+def slug_before_save(*, instance):
+    if instance.pk is None:
+        return None
+    manager = type(instance)._default_manager
+    return manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+
+
+def topic_story_ids(*, topic):
+    from masthead.news.models import ArticleTopic
+
+    return list(
+        ArticleTopic.objects.filter(tag_id=topic.pk).values_list("content_object_id", flat=True)
+    )
 
 
 def _referring_page_ids(page):

@@ -327,6 +327,88 @@ def test_the_cdn_is_told_the_section_feeds_and_the_author_and_topic_feeds(
     } <= {path for _, path in received}
 
 
+def test_the_cdn_is_told_every_url_that_shows_a_renamed_author(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A renamed author's page, under the old slug and the new, their feeds, each of their
+    live stories (the byline) and the pages listing those stories' cards are purged in
+    the CDN once the rename is committed; a draft shows the name nowhere."""
+    port, received = cdn
+    writer = site["author"]
+    business = factories.section(title="Business", slug="business")
+    colleague = factories.author(name="Tom Berg", slug="tom-berg")
+    second = factories.article(business, authors=[writer, colleague], topics=["Trade"])
+    draft = factories.article(business, authors=[writer], publish=False)
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.name = "Ines Varga-Holm"
+        writer.slug = "ines-varga-holm"
+        writer.save()
+        assert received == []  # sent by the task worker after the commit
+    paths = {path for _, path in received}
+    assert {
+        "/authors/ines-varga/",
+        "/authors/ines-varga-holm/",
+        *_feeds("/feeds/author/ines-varga/"),
+        *_feeds("/feeds/author/ines-varga-holm/"),
+        site["article"].url,
+        second.url,
+        "/",
+        site["section"].url,
+        business.url,
+        "/topics/shipping/",
+        "/topics/trade/",
+        "/authors/tom-berg/",
+        "/search/",
+        *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
+    } <= paths
+    assert draft.url not in paths
+
+
+def test_the_cdn_is_told_every_url_that_shows_a_renamed_topic(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A renamed topic's page under the old slug and the new, its feeds and each of its
+    live stories (their topic list) are purged in the CDN once the rename is committed."""
+    from taggit.models import Tag
+
+    port, received = cdn
+    second = factories.article(site["section"], topics=["Shipping", "Trade"])
+    unrelated = factories.article(site["section"], topics=["Weather"])
+    topic = Tag.objects.get(slug="shipping")
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.name = "Shipping and ports"
+        topic.slug = "shipping-and-ports"
+        topic.save()
+    paths = {path for _, path in received}
+    assert {
+        "/topics/shipping/",
+        "/topics/shipping-and-ports/",
+        *_feeds("/feeds/topic/shipping/"),
+        *_feeds("/feeds/topic/shipping-and-ports/"),
+        site["article"].url,
+        second.url,
+        *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
+    } <= paths
+    assert unrelated.url not in paths
+
+
+def test_the_cdn_is_told_the_stories_of_a_deleted_topic(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """Deleting a topic takes it off its stories' pages and ends its page: both are purged
+    in the CDN, though the delete removed the topic's taggings before the purge runs."""
+    from taggit.models import Tag
+
+    port, received = cdn
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        Tag.objects.get(slug="shipping").delete()
+    paths = {path for _, path in received}
+    assert {"/topics/shipping/", site["article"].url, "/sitemap.xml"} <= paths
+
+
 @pytest.mark.parametrize("reference", ["related_story", "link"])
 @pytest.mark.parametrize("change", ["correct", "unpublish"])
 def test_the_cdn_is_told_the_stories_that_refer_to_a_changed_story(
@@ -393,3 +475,22 @@ def test_the_cdn_is_told_where_a_moved_story_was(
         story.move(elsewhere, pos="last-child")
     story.refresh_from_db()
     assert {old_url, site["section"].url, story.url, elsewhere.url} <= {p for _, p in received}
+
+
+def test_cdn_urls_of_an_author_or_topic_cost_the_same_queries_however_many_stories(
+    site, django_assert_num_queries
+):
+    """Finding what shows an author or a topic reads a fixed number of queries, not one
+    per story."""
+    from taggit.models import Tag
+
+    from masthead.delivery.services import author_cdn_urls, topic_cdn_urls
+
+    writer, topic = site["author"], Tag.objects.get(slug="shipping")
+    for _ in range(5):
+        factories.article(factories.section(), authors=[writer], topics=["Shipping", "Trade"])
+    with django_assert_num_queries(2):
+        urls = author_cdn_urls(author_id=writer.pk, slugs=[writer.slug])
+    assert len([u for u in urls if "/story-" in u]) == 6
+    with django_assert_num_queries(2):
+        topic_cdn_urls(topic_id=topic.pk, slugs=[topic.slug])
