@@ -47,9 +47,11 @@ def slug_will_change(sender, instance, raw=False, **kwargs):
         setattr(instance, SLUG_BEFORE_ATTR, slug_before_save(instance=instance))
 
 
-def author_changed(sender, instance, **kwargs):
-    page_cache_purge(tags=author_purge_tags(author=instance))
-    author_cdn_purge(author=instance)
+def author_changed(sender, instance, created=False, **kwargs):
+    """A new author shows nowhere until a story of theirs is published, which purges."""
+    if not created:
+        page_cache_purge(tags=author_purge_tags(author=instance))
+        author_cdn_purge(author=instance)
 
 
 def topic_will_be_deleted(sender, instance, **kwargs):
