@@ -7,7 +7,7 @@ class DeliveryConfig(AppConfig):
 
     def ready(self):
         from django.apps import apps
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
         from django.test.signals import setting_changed
         from wagtail.images import get_image_model
         from wagtail.models import Page, PageViewRestriction, Site
@@ -20,13 +20,20 @@ class DeliveryConfig(AppConfig):
         post_page_move.connect(receivers.page_moved, dispatch_uid="delivery-moved")
         post_delete.connect(receivers.page_deleted, sender=Page, dispatch_uid="delivery-deleted")
         author = apps.get_model("news", "Author")
+        pre_save.connect(
+            receivers.slug_will_change, sender=author, dispatch_uid="delivery-author-slug"
+        )
         post_save.connect(receivers.author_changed, sender=author, dispatch_uid="delivery-author")
         post_delete.connect(
             receivers.author_changed, sender=author, dispatch_uid="delivery-author-del"
         )
         from taggit.models import Tag
 
+        pre_save.connect(receivers.slug_will_change, sender=Tag, dispatch_uid="delivery-topic-slug")
         post_save.connect(receivers.topic_changed, sender=Tag, dispatch_uid="delivery-topic")
+        pre_delete.connect(
+            receivers.topic_will_be_deleted, sender=Tag, dispatch_uid="delivery-topic-pre-del"
+        )
         post_delete.connect(receivers.topic_changed, sender=Tag, dispatch_uid="delivery-topic-del")
         image = get_image_model()
         post_save.connect(receivers.image_changed, sender=image, dispatch_uid="delivery-image")

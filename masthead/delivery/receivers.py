@@ -1,15 +1,24 @@
 """Signal receivers: each publishing event becomes a purge (thin; the work is in services)."""
 
 from masthead.delivery.services import (
+    SLUG_BEFORE_ATTR,
+    STORY_IDS_ATTR,
+    author_cdn_purge,
+    author_purge_tags,
+    cdn_configured,
     image_pages,
     page_cache_purge,
     page_cdn_purge,
     page_purge_tags,
+    slug_before_save,
+    topic_cdn_purge,
+    topic_story_ids,
 )
 
 
 def page_changed(sender, instance, **kwargs):
-    """page_published / page_unpublished (publishing a correction is a publish too)."""
+    """page_published / page_unpublished (publishing a correction is a publish too; Wagtail
+    unpublishes a live page just before deleting it, so a deletion purges here too)."""
     page_cache_purge(tags=page_purge_tags(page=instance))
     page_cdn_purge(page=instance)
 
@@ -22,15 +31,34 @@ def page_moved(sender, instance, url_path_before=None, parent_page_before=None, 
         parent_url = parent_page_before.full_url
         if parent_url:
             old_url = parent_url + url_path_before.rstrip("/").rsplit("/", 1)[-1] + "/"
-    page_cdn_purge(page=instance, old_url=old_url)
+    page_cdn_purge(page=instance, old_url=old_url, old_parent=parent_page_before)
 
 
 def page_deleted(sender, instance, **kwargs):
+    """The CDN heard of a live page's deletion from page_unpublished; a page that was not
+    live showed nowhere."""
     page_cache_purge(tags=page_purge_tags(page=instance))
 
 
-def author_changed(sender, instance, **kwargs):
-    page_cache_purge(tags={f"author:{instance.pk}", "authors"})
+def slug_will_change(sender, instance, raw=False, **kwargs):
+    """pre_save of an author or a topic: a new slug moves their page, and the page under
+    the old one must leave the CDN too."""
+    if not raw and cdn_configured():
+        setattr(instance, SLUG_BEFORE_ATTR, slug_before_save(instance=instance))
+
+
+def author_changed(sender, instance, created=False, **kwargs):
+    """A new author shows nowhere until a story of theirs is published, which purges."""
+    if not created:
+        page_cache_purge(tags=author_purge_tags(author=instance))
+        author_cdn_purge(author=instance)
+
+
+def topic_will_be_deleted(sender, instance, **kwargs):
+    """pre_delete of a topic: its stories are found through its taggings, which the delete
+    takes with it; the CDN purge after the commit needs them."""
+    if cdn_configured():
+        setattr(instance, STORY_IDS_ATTR, topic_story_ids(topic=instance))
 
 
 def topic_changed(sender, instance, created=False, **kwargs):
@@ -39,6 +67,7 @@ def topic_changed(sender, instance, created=False, **kwargs):
     A new topic shows nowhere until a story with it is published, which purges."""
     if not created:
         page_cache_purge(tags={f"topic:{instance.pk}", "topics", "sitemaps"})
+        topic_cdn_purge(topic=instance, story_ids=getattr(instance, STORY_IDS_ATTR, None))
 
 
 def image_changed(sender, instance, **kwargs):

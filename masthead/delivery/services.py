@@ -1,11 +1,17 @@
 """Purges: what a change to a page makes stale, in this site's cache and in the CDN."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import IntegerField, Value
+from django.db.models.functions import Cast
 from wagtail.models import Page, ReferenceIndex
 
+from masthead.core.reversing import cached_reverse
 from masthead.delivery.cache import page_cache
+from masthead.delivery.routing import site_root_paths
 
 # Listings that may show any article: purged on every article change. Author and topic
 # pages are purged as a whole because an edit can drop an author or topic from a story,
@@ -54,26 +60,252 @@ def _ancestor_ids(*paths):
     return list(Page.objects.filter(path__in=ancestor_paths).values_list("pk", flat=True))
 
 
-def page_cdn_purge(*, page, old_url=None):
-    """Queue a purge of the page's URLs and its listings in the configured CDN/proxy."""
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+def author_purge_tags(*, author):
+    """Tags of every cached response that shows `author`: their stories and feeds; every
+    card of those stories (front page, sections, "More on this" under other stories),
+    which is tagged with the story, not its byline's author; author and topic pages
+    (tagged by path only) and search pages, which list cards too, and the search form's
+    list of authors; the sitemaps, which list author pages by slug. One query."""
+    from masthead.news.models import ArticleByline
+
+    story_ids = ArticleByline.objects.filter(author_id=author.pk, article__live=True).values_list(
+        "article_id", flat=True
+    )
+    tags = {f"author:{author.pk}", "authors", "topics", "search", "sitemaps"}
+    return tags | {f"page:{pk}" for pk in story_ids}
+
+
+# -- the CDN ----------------------------------------------------------------------------------
+#
+# A CDN is purged URL by URL (Wagtail's frontend-cache backends take no tags), so each change
+# names every URL that shows it. Wagtail's backends send one request per URL (HTTP/Varnish),
+# one per 30 (Cloudflare) or one invalidation for all (CloudFront): a purge runs in the task
+# worker, never in an editor's request.
+
+FEED_FORMATS = ("rss", "atom", "json")
+# Set by the pre_save and pre_delete receivers on the instance the post_ signals get:
+# the slug an author or a topic had before a save, the stories a deleted topic had.
+SLUG_BEFORE_ATTR = "_masthead_slug_before"
+STORY_IDS_ATTR = "_masthead_story_ids"
+
+
+def cdn_configured():
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+def page_cdn_purge(*, page, old_url=None, old_parent=None):
+    """Queue, for when the transaction commits, a purge of every URL in the CDN that shows
+    `page` (page_cdn_urls); after a move, also its old URL and the sections it left."""
+    if not cdn_configured():
         return
     urls = set(page_cdn_urls(page=page))
     if old_url:
         urls.add(old_url)
-    transaction.on_commit(lambda: _queue_cdn_purge(sorted(urls)))
+    if old_parent is not None:
+        urls.update(_places_urls(_lineage(old_parent.url_path)))
+    transaction.on_commit(partial(_queue_cdn_purge, sorted(urls)))
 
 
 def page_cdn_urls(*, page):
+    """URLs in the CDN that show `page`. For a story, what stories_cdn_urls names; for a
+    section or the front page, itself, the pages above it and their feeds, and the site's
+    listings. For any page, also every live page that refers to it (a related-story block,
+    a link in the body, a front page's top story), found in Wagtail's reference index:
+    they show its headline or its URL. At most three queries."""
+    from masthead.news.models import ArticlePage
+
+    model = page.specific_class
+    if model is not None and issubclass(model, ArticlePage):
+        urls = stories_cdn_urls(stories=ArticlePage.objects.filter(pk=page.pk))
+    else:
+        urls = _places_urls(_lineage(page.url_path)) + _listing_urls()
+    referring = Page.objects.live().filter(pk__in=_referring_page_ids(page))
+    return urls + _page_urls(referring.values_list("url_path", flat=True))
+
+
+def stories_cdn_urls(*, stories):
+    """URLs in the CDN that show any of `stories` (a queryset of stories): each story, the
+    front page and sections listing it with their feeds and sitemap, its authors' and
+    topics' pages and feeds, and the site's listings (feeds, sitemaps). Two queries,
+    however many stories."""
+    from taggit.models import Tag
+
+    from masthead.news.models import Author
+
+    url_paths = set(stories.values_list("url_path", flat=True))
+    story_ids = stories.order_by().values("pk")
+    authors = (
+        Author.objects.filter(bylines__article__in=story_ids)
+        .order_by()
+        .values_list(Value("author"), "slug")
+    )
+    topics = (
+        Tag.objects.filter(news_articletopic_items__content_object__in=story_ids)
+        .order_by()
+        .values_list(Value("topic"), "slug")
+    )
+    names = list(authors.union(topics))
+    places = {place for path in url_paths for place in _lineage(_parent_path(path))}
+    urls = _page_urls(sorted(url_paths)) + _places_urls(places)
+    for kind, slug in names:
+        urls += _named_urls(kind, slug)
+    return urls + _listing_urls()
+
+
+def author_cdn_purge(*, author):
+    """Queue, for when the transaction commits, a purge of what shows `author` in the CDN
+    (author_cdn_urls), computed and sent by the task worker: a prolific author's stories
+    are thousands of URLs, which an editor's save should not wait for. The slug it had
+    before the save (remembered by the pre_save receiver) goes too."""
+    if not cdn_configured():
+        return
+    from masthead.delivery.tasks import cdn_purge_author
+
+    slugs = sorted({author.slug, getattr(author, SLUG_BEFORE_ATTR, None) or author.slug})
+    transaction.on_commit(partial(cdn_purge_author.enqueue, author.pk, slugs))
+
+
+def author_cdn_urls(*, author_id, slugs):
+    """URLs in the CDN that show an author: their page and feeds under each of `slugs`, the
+    search page (its author list), and what shows their live stories, whose bylines and
+    cards carry the name (stories_cdn_urls). Two queries."""
+    from masthead.news.models import ArticlePage
+
+    stories = ArticlePage.objects.live().filter(bylines__author_id=author_id)
+    urls = stories_cdn_urls(stories=stories)
+    for slug in slugs:
+        urls += _named_urls("author", slug)
+    return urls + [settings.MASTHEAD_BASE_URL + cached_reverse("discovery:search")]
+
+
+def topic_cdn_purge(*, topic, story_ids=None):
+    """Queue, for when the transaction commits, a purge of what shows `topic` in the CDN
+    (topic_cdn_urls), computed and sent by the task worker. A deleted topic no longer tags
+    its stories, so the receiver hands over their ids, read before the delete."""
+    if not cdn_configured():
+        return
+    from masthead.delivery.tasks import cdn_purge_topic
+
+    slugs = sorted({topic.slug, getattr(topic, SLUG_BEFORE_ATTR, None) or topic.slug})
+    transaction.on_commit(partial(cdn_purge_topic.enqueue, topic.pk, slugs, story_ids))
+
+
+def topic_cdn_urls(*, topic_id, slugs, story_ids=None):
+    """URLs in the CDN that show a topic: its page and feeds under each of `slugs`, and
+    what shows its live stories (stories_cdn_urls): each story's page names its topics,
+    and every feed and sitemap carrying them. `story_ids` stands in for the stories that
+    had the topic when it no longer exists. Two queries."""
+    from masthead.news.models import ArticlePage
+
+    stories = ArticlePage.objects.live()
+    if story_ids is None:
+        stories = stories.filter(tagged_topics__tag_id=topic_id)
+    else:
+        stories = stories.filter(pk__in=story_ids)
+    urls = stories_cdn_urls(stories=stories)
+    for slug in slugs:
+        urls += _named_urls("topic", slug)
+    return urls
+
+
+def cdn_purge_now(*, urls):
+    """Send the purge of `urls` to the configured CDN backends from this process (the task
+    worker), as Wagtail's frontend-cache task does."""
+    from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
+
+    urls = sorted(set(urls))
+    if urls:
+        purge_urls_from_cache_task.call(urls)
+
+
+def slug_before_save(*, instance):
+    if instance.pk is None:
+        return None
+    manager = type(instance)._default_manager
+    return manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+
+
+def topic_story_ids(*, topic):
+    from masthead.news.models import ArticleTopic
+
+    return list(
+        ArticleTopic.objects.filter(tag_id=topic.pk).values_list("content_object_id", flat=True)
+    )
+
+
+def _referring_page_ids(page):
+    """Ids of the pages whose content refers to `page`, as a subquery."""
+    return (
+        ReferenceIndex.get_references_to(page)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .annotate(page_id=Cast("object_id", IntegerField()))
+        .values("page_id")
+    )
+
+
+def _parent_path(url_path):
+    return url_path.rstrip("/").rpartition("/")[0] + "/"
+
+
+def _lineage(url_path):
+    """The url_path of a page and of each page above it, below the tree's root."""
+    paths = []
+    while url_path.strip("/"):
+        paths.append(url_path)
+        url_path = _parent_path(url_path)
+    return paths
+
+
+def _page_urls(url_paths):
+    """Full URLs of pages from their url_path alone, as MastheadPage.get_url_parts makes
+    them (the most specific site holding the page): no page is loaded. A page outside
+    every site has none."""
+    roots = site_root_paths()
+    urls = []
+    for url_path in url_paths:
+        for root in roots:
+            if url_path.startswith(root.root_path):
+                path = cached_reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
+                if not getattr(settings, "WAGTAIL_APPEND_SLASH", True) and path != "/":
+                    path = path.rstrip("/")
+                urls.append(root.root_url + path)
+                break
+    return urls
+
+
+def _places_urls(url_paths):
+    """URLs of front pages and sections (by url_path), with each section's feeds and its
+    top-level section's sitemap (discovery.selectors.section_key, discovery.sitemaps)."""
     base = settings.MASTHEAD_BASE_URL
-    urls = [p.full_url for p in page.get_ancestors(inclusive=True).filter(depth__gt=1)]
-    specific = page.specific_deferred
-    if hasattr(specific, "bylines"):
-        urls.extend(base + b.author.url for b in specific.bylines.select_related("author"))
-    if hasattr(specific, "topics"):
-        urls.extend(base + f"/topics/{tag.slug}/" for tag in specific.topics.all())
-    urls.extend(base + path for path in settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS)
-    return [u for u in urls if u]
+    urls = _page_urls(sorted(url_paths))
+    for url_path in url_paths:
+        parts = url_path.strip("/").split("/")[1:]
+        if not parts:
+            continue  # a front page: its feeds are the site's (_listing_urls)
+        key = "/".join(parts)
+        urls += [
+            base + cached_reverse("discovery:section_feed", kwargs={"key": key, "fmt": fmt})
+            for fmt in FEED_FORMATS
+        ]
+        sitemap = cached_reverse("discovery:sitemap", kwargs={"section": f"section-{parts[0]}"})
+        urls.append(base + sitemap)
+    return urls
+
+
+def _named_urls(kind, slug):
+    """An author's or a topic's page and feeds."""
+    base = settings.MASTHEAD_BASE_URL
+    urls = [base + cached_reverse(f"news:{kind}", kwargs={"slug": slug})]
+    urls += [
+        base + cached_reverse(f"discovery:{kind}_feed", kwargs={"key": slug, "fmt": fmt})
+        for fmt in FEED_FORMATS
+    ]
+    return urls
+
+
+def _listing_urls():
+    base = settings.MASTHEAD_BASE_URL
+    return [base + path for path in settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS]
 
 
 def _queue_cdn_purge(urls):

@@ -8,6 +8,9 @@ from masthead.news.selectors import author_articles, topic_articles
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     page = paginate(request, author_articles(author=author))
+    if not page.object_list:
+        # An author with drafts only, or none yet, has no page readers can see (as a topic).
+        return render(request, "404.html", status=404)
     return render(
         request,
         "news/author_page.html",

@@ -241,12 +241,15 @@ MASTHEAD_PAGE_CACHE_CONTROL = env.str(
     "MASTHEAD_PAGE_CACHE_CONTROL",
     default="public, max-age=0, s-maxage=300, stale-while-revalidate=60",
 )
-# Listing URLs purged in the CDN whenever an article changes.
+# Listing URLs purged in the CDN whenever an article changes (besides the story's own
+# sections, authors and topics, with their feeds: masthead.delivery.services). The pages
+# sitemap lists the author and topic pages that have stories.
 MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS = [
     "/feeds/rss/",
     "/feeds/atom/",
     "/feeds/json/",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
     "/sitemap-news.xml",
 ]
 

@@ -58,18 +58,23 @@ def test_editing_a_headline_purges_every_page_that_shows_it(client, site):
 
 
 def test_unpublishing_removes_the_story_everywhere(client, site):
-    """An unpublished story is gone from its URL and every listing."""
+    """An unpublished story is gone from its URL and every listing; an author or topic
+    page left without stories is gone too."""
     story = site["article"]
-    other = factories.article(site["section"], title="Other story")
-    urls = [story.url, other.url, *_listing_urls(site)]
+    other = factories.article(site["section"], authors=[site["author"]], title="Other story")
+    colleague = factories.author(name="Tom Berg", slug="tom-berg")
+    only = factories.article(site["section"], authors=[colleague], title="His only story")
+    urls = [story.url, other.url, *_listing_urls(site), "/authors/tom-berg/"]
     _prime(client, urls)
     story.unpublish()
     assert client.get(story.url).status_code == 404
     for url in [other.url, "/", site["section"].url]:
         assert not _shows(client, url, "Cranes return to the quay"), url
-    assert client.get("/authors/ines-varga/").status_code == 200
+    assert _shows(client, "/authors/ines-varga/", "Other story")
     assert not _shows(client, "/authors/ines-varga/", "Cranes return to the quay")
     assert client.get("/topics/shipping/").status_code == 404
+    only.unpublish()
+    assert client.get("/authors/tom-berg/").status_code == 404
 
 
 def test_moving_a_story_purges_old_and_new_places(client, site):
@@ -126,14 +131,18 @@ def test_renaming_a_section_purges_the_navigation_everywhere(client, site):
 
 
 def test_renaming_an_author_purges_their_bylines(client, site):
-    """An author's new name shows on their stories and their page."""
+    """An author's new name shows on their stories, their page, and the cards of their
+    stories on the front page, the section, the topic page and under other stories, and
+    in the search page's list of authors."""
     story = site["article"]
-    _prime(client, [story.url, "/authors/ines-varga/"])
+    neighbour = factories.article(site["section"], topics=["Shipping"], title="Neighbour story")
+    urls = [story.url, neighbour.url, *_listing_urls(site), "/search/"]
+    _prime(client, urls)
     writer = site["author"]
     writer.name = "Ines Varga-Holm"
     writer.save()
-    assert _shows(client, story.url, "Ines Varga-Holm")
-    assert _shows(client, "/authors/ines-varga/", "Ines Varga-Holm")
+    for url in urls:
+        assert _shows(client, url, "Ines Varga-Holm"), url
 
 
 def test_scheduled_story_appears_when_its_go_live_time_comes(client, site):
@@ -252,6 +261,19 @@ def cdn():
         server.server_close()
 
 
+def _use_cdn(settings, port):
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{port}",
+        }
+    }
+
+
+def _feeds(prefix):
+    return {f"{prefix}{fmt}/" for fmt in ("rss", "atom", "json")}
+
+
 @pytest.mark.parametrize("change", ["correct", "unpublish"])
 def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     site, settings, cdn, change, django_capture_on_commit_callbacks
@@ -261,12 +283,7 @@ def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     feeds and the sitemaps, once the change is committed (through Wagtail's frontend-cache
     task; the test settings run tasks at once)."""
     port, received = cdn
-    settings.WAGTAILFRONTENDCACHE = {
-        "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{port}",
-        }
-    }
+    _use_cdn(settings, port)
     story = site["article"]
     url = story.url
     with django_capture_on_commit_callbacks(execute=True):
@@ -288,3 +305,192 @@ def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     # sooner would get the page from before it), and name every URL again.
     assert expected <= {path for _, path in received[before_commit:]}
     assert {host for host, _ in received} == {"testserver"}
+
+
+def test_the_cdn_is_told_the_section_feeds_and_the_author_and_topic_feeds(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A changed story is an item of its section's, authors' and topics' feeds and of its
+    section's sitemap: the CDN is told those too."""
+    port, received = cdn
+    story = site["article"]
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.title = "Cranes return to the quay, a week late"
+        story.save_revision().publish()
+    assert {
+        *_feeds("/feeds/section/harbour/"),
+        *_feeds("/feeds/author/ines-varga/"),
+        *_feeds("/feeds/topic/shipping/"),
+        "/sitemap-section-harbour.xml",
+        "/sitemap-pages.xml",
+    } <= {path for _, path in received}
+
+
+def test_the_cdn_is_told_every_url_that_shows_a_renamed_author(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A renamed author's page, under the old slug and the new, their feeds, each of their
+    live stories (the byline) and the pages listing those stories' cards are purged in
+    the CDN once the rename is committed; a draft shows the name nowhere."""
+    port, received = cdn
+    writer = site["author"]
+    business = factories.section(title="Business", slug="business")
+    colleague = factories.author(name="Tom Berg", slug="tom-berg")
+    second = factories.article(business, authors=[writer, colleague], topics=["Trade"])
+    draft = factories.article(business, authors=[writer], publish=False)
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.name = "Ines Varga-Holm"
+        writer.slug = "ines-varga-holm"
+        writer.save()
+        assert received == []  # sent by the task worker after the commit
+    paths = {path for _, path in received}
+    assert {
+        "/authors/ines-varga/",
+        "/authors/ines-varga-holm/",
+        *_feeds("/feeds/author/ines-varga/"),
+        *_feeds("/feeds/author/ines-varga-holm/"),
+        site["article"].url,
+        second.url,
+        "/",
+        site["section"].url,
+        business.url,
+        "/topics/shipping/",
+        "/topics/trade/",
+        "/authors/tom-berg/",
+        "/search/",
+        *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
+    } <= paths
+    assert draft.url not in paths
+
+
+def test_the_cdn_is_told_every_url_that_shows_a_renamed_topic(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A renamed topic's page under the old slug and the new, its feeds and each of its
+    live stories (their topic list) are purged in the CDN once the rename is committed."""
+    from taggit.models import Tag
+
+    port, received = cdn
+    second = factories.article(site["section"], topics=["Shipping", "Trade"])
+    unrelated = factories.article(site["section"], topics=["Weather"])
+    topic = Tag.objects.get(slug="shipping")
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.name = "Shipping and ports"
+        topic.slug = "shipping-and-ports"
+        topic.save()
+    paths = {path for _, path in received}
+    assert {
+        "/topics/shipping/",
+        "/topics/shipping-and-ports/",
+        *_feeds("/feeds/topic/shipping/"),
+        *_feeds("/feeds/topic/shipping-and-ports/"),
+        site["article"].url,
+        second.url,
+        *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
+    } <= paths
+    assert unrelated.url not in paths
+
+
+def test_the_cdn_is_told_the_stories_of_a_deleted_topic(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """Deleting a topic takes it off its stories' pages and ends its page: both are purged
+    in the CDN, though the delete removed the topic's taggings before the purge runs."""
+    from taggit.models import Tag
+
+    port, received = cdn
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        Tag.objects.get(slug="shipping").delete()
+    paths = {path for _, path in received}
+    assert {"/topics/shipping/", site["article"].url, "/sitemap.xml"} <= paths
+
+
+@pytest.mark.parametrize("reference", ["related_story", "link"])
+@pytest.mark.parametrize("change", ["correct", "unpublish"])
+def test_the_cdn_is_told_the_stories_that_refer_to_a_changed_story(
+    site, settings, cdn, django_capture_on_commit_callbacks, reference, change
+):
+    """A story whose body shows another (a related-story block with its headline, a link
+    to its URL) is purged in the CDN with it; a draft that refers to it is not."""
+    from wagtail.rich_text import RichText
+
+    port, received = cdn
+    story = site["article"]
+    elsewhere = factories.section(title="Business", slug="business")
+    if reference == "related_story":
+        body = [("related_story", {"page": story, "label": "Read more"})]
+    else:
+        body = [("paragraph", RichText(f'<p>See <a linktype="page" id="{story.pk}">this</a>.</p>'))]
+    referring = factories.article(elsewhere, title="Referring story", body=body)
+    draft = factories.article(elsewhere, title="Referring draft", body=body, publish=False)
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "correct":
+            story.title = "Cranes return to the quay, a week late"
+            story.save_revision().publish()
+        else:
+            story.unpublish()
+    paths = {path for _, path in received}
+    assert referring.url in paths
+    assert draft.url not in paths
+
+
+def test_the_cdn_is_told_every_url_that_showed_a_deleted_story(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """Deleting a live story purges its URL and every listing that showed it in the CDN,
+    after the commit (Wagtail unpublishes a live page before deleting it)."""
+    port, received = cdn
+    story = site["article"]
+    url = story.url
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.delete()
+        before_commit = len(received)
+    assert {
+        url,
+        site["section"].url,
+        "/",
+        "/authors/ines-varga/",
+        "/topics/shipping/",
+        *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
+    } <= {path for _, path in received[before_commit:]}
+
+
+def test_the_cdn_is_told_where_a_moved_story_was(
+    site, settings, cdn, django_capture_on_commit_callbacks
+):
+    """A moved story's old URL and the section it left are purged in the CDN, with its new
+    URL and new section."""
+    port, received = cdn
+    story = site["article"]
+    old_url = story.url
+    elsewhere = factories.section(title="Business", slug="business")
+    _use_cdn(settings, port)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.move(elsewhere, pos="last-child")
+    story.refresh_from_db()
+    assert {old_url, site["section"].url, story.url, elsewhere.url} <= {p for _, p in received}
+
+
+def test_cdn_urls_of_an_author_or_topic_cost_the_same_queries_however_many_stories(
+    site, django_assert_num_queries
+):
+    """Finding what shows an author or a topic reads a fixed number of queries, not one
+    per story."""
+    from taggit.models import Tag
+
+    from masthead.delivery.services import author_cdn_urls, topic_cdn_urls
+
+    writer, topic = site["author"], Tag.objects.get(slug="shipping")
+    for _ in range(5):
+        factories.article(factories.section(), authors=[writer], topics=["Shipping", "Trade"])
+    with django_assert_num_queries(2):
+        urls = author_cdn_urls(author_id=writer.pk, slugs=[writer.slug])
+    assert len([u for u in urls if "/story-" in u]) == 6
+    with django_assert_num_queries(2):
+        topic_cdn_urls(topic_id=topic.pk, slugs=[topic.slug])

@@ -104,6 +104,15 @@ def test_author_page_lists_their_published_stories(client):
     _doc(client, "/authors/nobody/", status=404)
 
 
+def test_an_author_without_published_stories_has_no_page(client):
+    """An author with drafts only, or no story at all, is a 404, as an unused topic is."""
+    drafting = factories.author(slug="drafting")
+    factories.article(authors=[drafting], title="Her draft", publish=False)
+    factories.author(slug="new-hire")
+    _doc(client, "/authors/drafting/", status=404)
+    _doc(client, "/authors/new-hire/", status=404)
+
+
 def test_topic_page_lists_stories_with_that_topic(client):
     """A topic page lists the stories tagged with it; an unused topic is a 404."""
     factories.article(title="Dredging costs rise", topics=["Tessel River"])

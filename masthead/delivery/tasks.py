@@ -1,0 +1,22 @@
+"""Background work of delivery, run by the task worker (`masthead worker`): CDN purges
+whose URLs take reading many stories (a renamed author or topic)."""
+
+from django_tasks import task
+
+
+@task()
+def cdn_purge_author(author_id, slugs):
+    """Purge from the CDN every URL that shows the author (their stories as they are now,
+    after the save committed) under each of `slugs`, old and new."""
+    from masthead.delivery.services import author_cdn_urls, cdn_purge_now
+
+    cdn_purge_now(urls=author_cdn_urls(author_id=author_id, slugs=slugs))
+
+
+@task()
+def cdn_purge_topic(topic_id, slugs, story_ids=None):
+    """Purge from the CDN every URL that shows the topic under each of `slugs`; a deleted
+    topic's former stories come as `story_ids`."""
+    from masthead.delivery.services import cdn_purge_now, topic_cdn_urls
+
+    cdn_purge_now(urls=topic_cdn_urls(topic_id=topic_id, slugs=slugs, story_ids=story_ids))
