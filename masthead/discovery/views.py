@@ -55,8 +55,8 @@ def feed(request, fmt, kind="site", key=""):
     # items show changes no story, only the generation (every such change purges).
     generation = content_generation()
     latest, count = scope.fingerprint()
-    if kind == "topic" and not count:
-        # A tag used only by drafts is not a topic readers can see (as on the topic page).
+    if kind in ("author", "topic") and not count:
+        # An author or a tag with drafts only is not one readers can see (as on their pages).
         raise Http404("No such feed.")
     version = f"{fmt}|{kind}|{key}|{latest}|{count}|{options.feed_full_content}|"
     version += f"{options.feed_item_count}|{generation}"

@@ -276,11 +276,14 @@ def test_author_and_topic_feeds(client):
 
 
 def test_unknown_scopes_are_not_found(client):
-    """Unknown sections, authors, topics and formats answer 404 with a readable page."""
-    factories.article(topics=["Drafts only"], publish=False)
+    """Unknown sections, authors, topics and formats answer 404 with a readable page, as do
+    an author and a topic with nothing but drafts."""
+    drafting = factories.author(name="Dana Draft")
+    factories.article(topics=["Drafts only"], authors=[drafting], publish=False)
     for url in (
         "/feeds/section/nowhere/rss/",
         "/feeds/author/nobody/atom/",
+        f"/feeds/author/{drafting.slug}/rss/",
         "/feeds/topic/drafts-only/json/",
         "/feeds/xml/",
     ):
