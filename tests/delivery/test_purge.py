@@ -274,6 +274,23 @@ def _feeds(prefix):
     return {f"{prefix}{fmt}/" for fmt in ("rss", "atom", "json")}
 
 
+def _change(story, change):
+    if change == "correct":
+        story.title = "Cranes return to the quay, a week late"
+        story.save_revision().publish()
+    else:
+        story.unpublish()
+
+
+def _renamed(kind, old, new):
+    """An author's or topic's page and feeds under the slug it had and the one it has."""
+    plural = {"author": "authors", "topic": "topics"}[kind]
+    paths = set()
+    for slug in (old, new):
+        paths |= {f"/{plural}/{slug}/", *_feeds(f"/feeds/{kind}/{slug}/")}
+    return paths
+
+
 @pytest.mark.parametrize("change", ["correct", "unpublish"])
 def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     site, settings, cdn, change, django_capture_on_commit_callbacks
@@ -287,11 +304,7 @@ def test_the_cdn_is_told_every_url_that_shows_a_changed_story(
     story = site["article"]
     url = story.url
     with django_capture_on_commit_callbacks(execute=True):
-        if change == "correct":
-            story.title = "Cranes return to the quay, a week late"
-            story.save_revision().publish()
-        else:
-            story.unpublish()
+        _change(story, change)
         before_commit = len(received)
     expected = {
         url,
@@ -347,10 +360,7 @@ def test_the_cdn_is_told_every_url_that_shows_a_renamed_author(
         assert received == []  # sent by the task worker after the commit
     paths = {path for _, path in received}
     assert {
-        "/authors/ines-varga/",
-        "/authors/ines-varga-holm/",
-        *_feeds("/feeds/author/ines-varga/"),
-        *_feeds("/feeds/author/ines-varga-holm/"),
+        *_renamed("author", "ines-varga", "ines-varga-holm"),
         site["article"].url,
         second.url,
         "/",
@@ -383,10 +393,7 @@ def test_the_cdn_is_told_every_url_that_shows_a_renamed_topic(
         topic.save()
     paths = {path for _, path in received}
     assert {
-        "/topics/shipping/",
-        "/topics/shipping-and-ports/",
-        *_feeds("/feeds/topic/shipping/"),
-        *_feeds("/feeds/topic/shipping-and-ports/"),
+        *_renamed("topic", "shipping", "shipping-and-ports"),
         site["article"].url,
         second.url,
         *settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS,
@@ -429,11 +436,7 @@ def test_the_cdn_is_told_the_stories_that_refer_to_a_changed_story(
     draft = factories.article(elsewhere, title="Referring draft", body=body, publish=False)
     _use_cdn(settings, port)
     with django_capture_on_commit_callbacks(execute=True):
-        if change == "correct":
-            story.title = "Cranes return to the quay, a week late"
-            story.save_revision().publish()
-        else:
-            story.unpublish()
+        _change(story, change)
     paths = {path for _, path in received}
     assert referring.url in paths
     assert draft.url not in paths
