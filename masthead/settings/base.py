@@ -220,8 +220,10 @@ TAGGIT_CASE_INSENSITIVE = True
 WAGTAILFRONTENDCACHE = {}
 if env.str("FRONTEND_CACHE_URL", default=""):
     WAGTAILFRONTENDCACHE["default"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "BACKEND": "masthead.delivery.purging.TimedHTTPBackend",
         "LOCATION": env.str("FRONTEND_CACHE_URL"),
+        # Seconds to wait for each PURGE before giving up (the worker must not hang).
+        "TIMEOUT": env.float("FRONTEND_CACHE_TIMEOUT", default=10),
     }
 
 # The anonymous page cache (masthead.delivery). With a shared cache (REDIS_URL) entries and

@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 from email.utils import formatdate
 
@@ -216,7 +217,6 @@ def test_editing_an_image_purges_the_stories_and_listings_that_show_it(client, s
 def test_a_reader_holding_the_old_copy_is_not_told_unmodified(client, site):
     """A correction published in the same second as a reader's copy: their
     If-Modified-Since (without an ETag) gets the corrected page, not a 304."""
-    import time
 
     story = site["article"]
     # The clock stops within the current second (the purge stamp's file time is real).
@@ -261,13 +261,37 @@ def cdn():
         server.server_close()
 
 
-def _use_cdn(settings, port):
+def _use_cdn(settings, port, timeout=10):
     settings.WAGTAILFRONTENDCACHE = {
         "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "masthead.delivery.purging.TimedHTTPBackend",
             "LOCATION": f"http://127.0.0.1:{port}",
+            "TIMEOUT": timeout,
         }
     }
+
+
+def test_a_purge_endpoint_that_never_answers_does_not_hold_the_worker(
+    site, settings, caplog, django_capture_on_commit_callbacks
+):
+    """A CDN that takes the PURGE and never answers costs the task worker its timeout per
+    URL, not the rest of its life; each URL it could not purge is logged."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # connections are accepted by the kernel and never answered
+    try:
+        _use_cdn(settings, listener.getsockname()[1], timeout=0.2)
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            site["article"].unpublish()
+        took = time.monotonic() - started
+    finally:
+        listener.close()
+    failed = [r for r in caplog.records if "Could not purge" in r.getMessage()]
+    assert failed and site["article"].full_url in {r.args[0] for r in failed}
+    assert took < 0.2 * len(failed) + 5
 
 
 def _feeds(prefix):
