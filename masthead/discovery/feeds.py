@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import feedgenerator
 
 from masthead.core.structured_data import absolute_url
-from masthead.core.templatetags.masthead_tags import SOCIAL_IMAGE_SPEC
+from masthead.core.templatetags.masthead_tags import social_image
 from masthead.delivery import tag_response
 from masthead.discovery.feedgenerators import JsonFeed, NewsAtomFeed, NewsRssFeed
 from masthead.discovery.selectors import feed_articles, sections_by_path
@@ -51,7 +51,7 @@ def lead_image(article):
     image = article.lead_image
     if image is None:
         return None
-    rendition = image.get_rendition(SOCIAL_IMAGE_SPEC)
+    rendition = social_image(image)
     try:
         length = rendition.file.size
     except OSError:
