@@ -148,11 +148,11 @@ def _image_pool():
     return [(image, list(image.renditions.all())) for image in pool]
 
 
-def _lead_images(articles, pool, rng):
+def _lead_images(count, pool, rng):
     """One library image per story, as in a newsroom: each its own row and renditions
     (so no page's pictures are remembered from another's), on the pool's files."""
     images = []
-    for n, _ in enumerate(articles):
+    for n in range(count):
         source, _ = pool[n % len(pool)]
         place = rng.choice(PLACES)
         images.append(
@@ -367,7 +367,7 @@ def seed_articles(*, count, sections=4, days=730, batch_size=2000, seed=None, in
                     )
                 )
             Page.objects.bulk_create(pages)
-            images = _lead_images(pages, pool, rng)
+            images = _lead_images(len(pages), pool, rng)
             for page, image in zip(pages, images, strict=True):
                 article = ArticlePage(
                     page_ptr_id=page.pk,
