@@ -63,16 +63,13 @@ class MastheadPage(Page):
             or (isinstance(request, HttpRequest) and len({s[0] for s in sites}) > 1)
         ):
             return super().get_url_parts(request)
-        from masthead.core.reversing import cached_reverse
+        from masthead.core.reversing import serve_path
 
         site_id, root_path, root_url, _ = sites[0]
         try:
-            page_path = cached_reverse("wagtail_serve", args=(self.url_path[len(root_path) :],))
+            return (site_id, root_url, serve_path(self.url_path[len(root_path) :]))
         except NoReverseMatch:
             return (site_id, None, None)
-        if not getattr(settings, "WAGTAIL_APPEND_SLASH", True) and page_path != "/":
-            page_path = page_path.rstrip("/")
-        return (site_id, root_url, page_path)
 
     def get_seo_title(self):
         return self.seo_title or self.title

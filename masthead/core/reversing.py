@@ -29,3 +29,12 @@ def cached_reverse(viewname, args=(), kwargs=None):
             _found.clear()
         _found[key] = url
     return url
+
+
+def serve_path(relative_url_path):
+    """The path Wagtail serves a page at, from its url_path below its site's root (what
+    Page.get_url_parts builds), reversed once per process."""
+    path = cached_reverse("wagtail_serve", args=(relative_url_path,))
+    if not getattr(settings, "WAGTAIL_APPEND_SLASH", True) and path != "/":
+        path = path.rstrip("/")
+    return path

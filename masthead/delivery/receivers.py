@@ -20,7 +20,7 @@ def page_changed(sender, instance, **kwargs):
     """page_published / page_unpublished (publishing a correction is a publish too; Wagtail
     unpublishes a live page just before deleting it, so a deletion purges here too)."""
     page_cache_purge(tags=page_purge_tags(page=instance))
-    page_cdn_purge(page=instance)
+    page_cdn_purge(pages=[instance])
 
 
 def page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
@@ -31,7 +31,7 @@ def page_moved(sender, instance, url_path_before=None, parent_page_before=None, 
         parent_url = parent_page_before.full_url
         if parent_url:
             old_url = parent_url + url_path_before.rstrip("/").rsplit("/", 1)[-1] + "/"
-    page_cdn_purge(page=instance, old_url=old_url, old_parent=parent_page_before)
+    page_cdn_purge(pages=[instance], old_url=old_url, old_parent=parent_page_before)
 
 
 def page_deleted(sender, instance, **kwargs):
@@ -79,8 +79,7 @@ def image_changed(sender, instance, **kwargs):
         return
     pages = image_pages(image=instance)
     page_cache_purge(tags=set().union(*(page_purge_tags(page=page) for page in pages)))
-    for page in pages:
-        page_cdn_purge(page=page)
+    page_cdn_purge(pages=pages)
 
 
 def site_structure_changed(sender, **kwargs):

@@ -9,7 +9,7 @@ from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast
 from wagtail.models import Page, ReferenceIndex
 
-from masthead.core.reversing import cached_reverse
+from masthead.core.reversing import cached_reverse, serve_path
 from masthead.delivery.cache import page_cache
 from masthead.delivery.routing import site_root_paths
 
@@ -93,12 +93,13 @@ def cdn_configured():
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-def page_cdn_purge(*, page, old_url=None, old_parent=None):
-    """Queue, for when the transaction commits, a purge of every URL in the CDN that shows
-    `page` (page_cdn_urls); after a move, also its old URL and the sections it left."""
-    if not cdn_configured():
+def page_cdn_purge(*, pages, old_url=None, old_parent=None):
+    """Queue, for when the transaction commits, one purge of every URL in the CDN that
+    shows any of `pages` (page_cdn_urls); after a move, also the page's old URL and the
+    sections it left."""
+    if not cdn_configured() or not pages:
         return
-    urls = set(page_cdn_urls(page=page))
+    urls = set().union(*(page_cdn_urls(page=page) for page in pages))
     if old_url:
         urls.add(old_url)
     if old_parent is not None:
@@ -265,29 +266,28 @@ def _page_urls(url_paths):
     for url_path in url_paths:
         for root in roots:
             if url_path.startswith(root.root_path):
-                path = cached_reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
-                if not getattr(settings, "WAGTAIL_APPEND_SLASH", True) and path != "/":
-                    path = path.rstrip("/")
-                urls.append(root.root_url + path)
+                urls.append(root.root_url + serve_path(url_path[len(root.root_path) :]))
                 break
     return urls
 
 
 def _places_urls(url_paths):
     """URLs of front pages and sections (by url_path), with each section's feeds and its
-    top-level section's sitemap (discovery.selectors.section_key, discovery.sitemaps)."""
+    top-level section's sitemap (discovery.sitemaps)."""
+    from masthead.discovery.selectors import section_key
+
     base = settings.MASTHEAD_BASE_URL
     urls = _page_urls(sorted(url_paths))
     for url_path in url_paths:
-        parts = url_path.strip("/").split("/")[1:]
-        if not parts:
+        key = section_key(url_path)
+        if not key:
             continue  # a front page: its feeds are the site's (_listing_urls)
-        key = "/".join(parts)
         urls += [
             base + cached_reverse("discovery:section_feed", kwargs={"key": key, "fmt": fmt})
             for fmt in FEED_FORMATS
         ]
-        sitemap = cached_reverse("discovery:sitemap", kwargs={"section": f"section-{parts[0]}"})
+        top = key.split("/")[0]
+        sitemap = cached_reverse("discovery:sitemap", kwargs={"section": f"section-{top}"})
         urls.append(base + sitemap)
     return urls
 

@@ -48,7 +48,7 @@ def site_scope(*, publication_name):
 
 
 def section_scope(*, section, publication_name):
-    key = section_key(section)
+    key = section_key(section.url_path)
     return FeedScope(
         kind="section",
         key=key,
@@ -81,10 +81,10 @@ def topic_scope(*, topic, publication_name):
     )
 
 
-def section_key(section):
-    """A section's feed key: its path below the front page, e.g. 'politics/election-news'."""
-    parts = section.url_path.strip("/").split("/")
-    return "/".join(parts[1:])
+def section_key(url_path):
+    """A section's feed key, from its url_path: its path below the front page, e.g.
+    'politics/election-news' ('' for the front page)."""
+    return "/".join(url_path.strip("/").split("/")[1:])
 
 
 def section_by_key(*, key):

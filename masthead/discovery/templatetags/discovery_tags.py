@@ -43,7 +43,7 @@ def feed_links(context):
     author, topic = context.get("author"), context.get("topic")
     scoped = None
     if isinstance(page, SectionPage):
-        key = section_key(page)
+        key = section_key(page.url_path)
         scoped = (f"{page.title} | {name}", "discovery:section_feed", key)
     elif isinstance(author, Author):
         scoped = (f"{author.name} | {name}", "discovery:author_feed", author.slug)
