@@ -44,6 +44,9 @@ _COMPRESSIBLE = (
     "application/javascript",
     "image/svg",
 )
+_LIFETIME_DIRECTIVE = re.compile(
+    r"\b(s-maxage|max-age|stale-while-revalidate|stale-if-error)\s*=\s*\"?(\d+)"
+)
 _TRACKING_PARAM = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga)$")
 
 
@@ -124,6 +127,17 @@ class Config:
         )
         proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
         self.proxy_ssl_header = proxy
+        # With a CDN and Redis, each stored page's URL is noted under its precise tags, so
+        # a purge can name the URLs that showed them (PageCache.cdn_urls). The broad tags
+        # (on every listing of their kind) are left out: what a change to them tells the
+        # CDN is computed (masthead.delivery.services).
+        backend = settings.CACHES.get(self.alias, {}).get("BACKEND", "")
+        self.cdn_index = bool(
+            self.shared
+            and backend.startswith("django_redis.")
+            and getattr(settings, "WAGTAILFRONTENDCACHE", None)
+        )
+        self.broad_tags = frozenset({"all", *self.path_tags.values()})
 
 
 # -- keys ------------------------------------------------------------------------------------
@@ -259,6 +273,14 @@ class Entry:
         self.size = len(body) * (2 if self.compressible else 1) + 1024
         # A miss compresses only what its reader takes: most readers share one encoding.
         self.encoded(choose_encoding(accept_encoding))
+
+    def shared_lifetime(self):
+        """Seconds a CDN may keep this response by its Cache-Control: its fresh lifetime
+        (s-maxage, else max-age) and the stale allowances after it."""
+        control = next((v for k, v in self.common if k.lower() == "cache-control"), "")
+        found = {k: int(v) for k, v in _LIFETIME_DIRECTIVE.findall(control.lower())}
+        fresh = found.get("s-maxage", found.get("max-age", 0))
+        return fresh + found.get("stale-while-revalidate", 0) + found.get("stale-if-error", 0)
 
     def _headers(self, encoding, data):
         extra = [("Content-Encoding", encoding)] if encoding else []
@@ -485,6 +507,43 @@ class PageCache:
             self.generation = self.read_generation()
         if self.front is not None:
             self.front.follow(self.read_generation, self.generation)
+
+    # What a CDN may hold, by tag: a sorted set per precise tag of the URLs stored under
+    # it, each scored with when the CDN must have let go of it (the entry's lifetime here
+    # plus its Cache-Control lifetime), so no purge is needed past that.
+
+    def note_for_cdn(self, entry):
+        """Note `entry`'s URL under each of its precise tags (one round trip)."""
+        tags = [t for t in entry.tags if t not in self.config.broad_tags]
+        if not self.config.cdn_index or not tags:
+            return
+        now = time.time()
+        ttl = self.config.timeout + entry.shared_lifetime()
+        url = entry.key.removesuffix("?")
+        store = self.store
+        pipe = store.client.get_client(write=True).pipeline(transaction=False)
+        for tag in tags:
+            key = store.make_key(self._cdn_key(tag))
+            pipe.zadd(key, {url: now + ttl})
+            pipe.zremrangebyscore(key, "-inf", now)
+            # An hour's slack: entries of other kinds under the same tag live a little
+            # longer (each member's own score is exact).
+            pipe.expire(key, int(ttl) + 3600)
+        pipe.execute()
+
+    def cdn_urls(self, tags):
+        """URLs a CDN may hold that were stored under any of `tags` (precise tags only)."""
+        tags = sorted(t for t in tags if t not in self.config.broad_tags)
+        if not self.config.cdn_index or not tags:
+            return []
+        store = self.store
+        pipe = store.client.get_client(write=False).pipeline(transaction=False)
+        for tag in tags:
+            pipe.zrangebyscore(store.make_key(self._cdn_key(tag)), time.time(), "+inf")
+        return sorted({url.decode() for urls in pipe.execute() for url in urls})
+
+    def _cdn_key(self, tag):
+        return "pagecache:cdn:" + tag
 
     def _touch_stamp(self, token):
         path = self.config.stamp_file

@@ -48,6 +48,8 @@ class PageCacheMiddleware:
             response.headers.setdefault("X-Masthead-Cache", "bypass")
             return response
         cache.put(entry, generation_before=generation)
+        # Whether stored or not (a purge raced the render), the CDN may keep this copy.
+        cache.note_for_cdn(entry)
         return _replay(entry, request.META, response, state="miss")
 
 
@@ -136,6 +138,8 @@ def _collect(value, tags, page_class, depth):
             value = value.object_list
             if isinstance(value, QuerySet):
                 value = value._result_cache or ()
+        elif isinstance(value, dict):  # a search result: its story and highlights
+            value = list(value.values())
         if isinstance(value, (list, tuple)):
             for item in value:
                 _collect(item, tags, page_class, depth + 1)

@@ -102,6 +102,7 @@ def settings_changed(setting, **kwargs):
     if setting.startswith(("MASTHEAD_PAGE_CACHE", "MASTHEAD_FRONT")) or setting in (
         "CACHES",
         "VAR_DIR",
+        "WAGTAILFRONTENDCACHE",
     ):
         from masthead.delivery.cache import reset_page_cache
         from masthead.delivery.memo import forget

@@ -27,6 +27,8 @@ def page_cache_purge(*, tags):
         return
     page_cache().purge(tags)
     transaction.on_commit(lambda: page_cache().purge(tags))
+    if cdn_configured():
+        transaction.on_commit(partial(_purge_noted_urls, tags))
 
 
 def page_purge_tags(*, page, old_path=None):
@@ -306,6 +308,15 @@ def _named_urls(kind, slug):
 def _listing_urls():
     base = settings.MASTHEAD_BASE_URL
     return [base + path for path in settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS]
+
+
+def _purge_noted_urls(tags):
+    """Tell the CDN every URL stored here under `tags` whose copy it may still hold
+    (PageCache.cdn_urls): listing pages past the first, "More on this" under other stories,
+    search results, the page of an author or topic since taken off the story."""
+    urls = page_cache().cdn_urls(tags)
+    if urls:
+        _queue_cdn_purge(urls)
 
 
 def _queue_cdn_purge(urls):

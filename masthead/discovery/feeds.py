@@ -83,10 +83,13 @@ class ArticleFeed(Feed):
         self._items = []
         response = super().__call__(request, *args, **kwargs)
         # Items show their authors' and topics' names: saving an author or a topic purges
-        # the feeds naming them (the page cache tags feeds by path only otherwise).
+        # the feeds naming them (the page cache tags feeds by path only otherwise). Each
+        # item's story tags it too, so the CDN hears of a feed that listed a story (an
+        # author's, say, after the author was taken off it).
+        stories = {f"page:{a.pk}" for a in self._items}
         bylined = {f"author:{b.author_id}" for a in self._items for b in a.bylines.all()}
         topics = {f"topic:{t.tag_id}" for a in self._items for t in a.tagged_topics.all()}
-        return tag_response(response, *bylined, *topics)
+        return tag_response(response, *stories, *bylined, *topics)
 
     def get_object(self, request, *args, **kwargs):
         return self.scope

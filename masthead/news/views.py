@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from masthead.news.models import Author, paginate
@@ -11,7 +12,8 @@ def author_detail(request, slug):
     if not page.object_list:
         # An author with drafts only, or none yet, has no page readers can see (as a topic).
         return render(request, "404.html", status=404)
-    return render(
+    # A TemplateResponse: the page cache tags the copy with each story listed.
+    return TemplateResponse(
         request,
         "news/author_page.html",
         {"author": author, "page_obj": page, "stories": page.object_list},
@@ -24,7 +26,7 @@ def topic_detail(request, slug):
     if not page.object_list:
         # A tag used only by drafts or images is not a topic readers can see.
         return render(request, "404.html", status=404)
-    return render(
+    return TemplateResponse(
         request,
         "news/topic_page.html",
         {"topic": topic, "page_obj": page, "stories": page.object_list},

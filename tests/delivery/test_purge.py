@@ -1,3 +1,4 @@
+import os
 import time
 from datetime import timedelta
 from email.utils import formatdate
@@ -521,3 +522,86 @@ def test_cdn_urls_of_an_author_or_topic_cost_the_same_queries_however_many_stori
     assert len([u for u in urls if "/story-" in u]) == 6
     with django_assert_num_queries(2):
         topic_cdn_urls(topic_id=topic.pk, slugs=[topic.slug])
+
+
+needs_redis = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL): the CDN's index"
+)
+
+
+def _shown(client, url, text):
+    response = client.get(url)
+    assert response.status_code == 200 and text.encode() in response.content, url
+
+
+@needs_redis
+def test_the_cdn_is_told_the_pages_that_showed_a_changed_story_card(
+    site, settings, cdn, client, django_capture_on_commit_callbacks
+):
+    """Where the story's card was shown, which no list of URLs can name, the CDN is told
+    too: the section's second page, "More on this" under a story elsewhere sharing its
+    topic, and search results. A copy older than the CDN could still keep is not told."""
+    port, received = cdn
+    _use_cdn(settings, port)
+    story = site["article"]
+    for n in range(20):
+        factories.article(site["section"], title=f"Later harbour story {n}")
+    elsewhere = factories.article(
+        factories.section(title="Business", slug="business"),
+        topics=["Shipping"],
+        title="Freight rates climb",
+    )
+    page_two = f"{site['section'].url}?page=2"
+    for url in (page_two, elsewhere.url, "/search/?q=cranes"):
+        _shown(client, url, "return to the quay")  # search marks the word it found
+    with django_capture_on_commit_callbacks(execute=True):
+        _change(story, "correct")
+    told = {path for _, path in received}
+    assert {page_two, elsewhere.url, "/search/?q=cranes"} <= told
+
+    # Past the entry's lifetime here plus the CDN's (s-maxage and stale-while-revalidate),
+    # no copy can be left: the CDN is not told that URL again.
+    received.clear()
+    later = timezone.now() + timedelta(seconds=settings.MASTHEAD_PAGE_CACHE_TIMEOUT + 361)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        _change(story, "unpublish")
+    assert elsewhere.url not in {path for _, path in received}
+
+
+@needs_redis
+def test_the_cdn_is_told_the_page_of_an_author_taken_off_a_story(
+    site, settings, cdn, client, django_capture_on_commit_callbacks
+):
+    """An edit that takes an author off a story purges, in the CDN too, that author's page
+    and feed that listed it (the story now names only its remaining author)."""
+    from masthead.news.models import ArticleByline, ArticlePage
+
+    port, received = cdn
+    _use_cdn(settings, port)
+    second = factories.author(name="Dara Quill", slug="dara-quill")
+    story = factories.article(
+        site["section"], authors=[site["author"], second], title="Two hands on the tiller"
+    )
+    for url in ("/authors/dara-quill/", "/feeds/author/dara-quill/rss/"):
+        _shown(client, url, "Two hands on the tiller")
+    page = ArticlePage.objects.get(pk=story.pk)
+    page.bylines = [ArticleByline(author=site["author"])]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    told = {path for _, path in received}
+    assert {"/authors/dara-quill/", "/feeds/author/dara-quill/rss/"} <= told
+    assert b"Two hands on the tiller" not in client.get("/authors/dara-quill/").content
+
+
+@needs_redis
+@pytest.mark.parametrize("with_cdn", [False, True])
+def test_urls_are_noted_for_the_cdn_only_when_there_is_one(site, settings, cdn, client, with_cdn):
+    """The CDN's index costs a miss nothing on a site without a CDN: nothing is noted."""
+    from django.core.cache import caches
+
+    if with_cdn:
+        _use_cdn(settings, cdn[0])
+    assert client.get(site["article"].url).headers["X-Masthead-Cache"] == "miss"
+    store = caches["default"]
+    noted = store.client.get_client().keys(store.make_key("pagecache:cdn:*"))
+    assert bool(noted) == with_cdn
