@@ -83,17 +83,58 @@ class PreparedQuery:
         return connection, queryset, compiler, sql, tuple(params), tuple(slots)
 
     def run(self, **values):
+        connection, queryset, _, _ = self._bind(values)
+        with _server_prepared(connection):
+            return list(queryset._iterable_class(queryset))
+
+    def _bind(self, values):
+        """This thread's compiled query, its compiler answering with `values` bound:
+        (connection, queryset, sql, bound values)."""
         compiled = getattr(self._local, "compiled", None)
         if compiled is None or compiled[0] is not connections[compiled[1].db]:
             compiled = self._local.compiled = self._compile()
-        _, queryset, compiler, sql, params, slots = compiled
+        connection, queryset, compiler, sql, params, slots = compiled
         bound = tuple(
             param if slot is None else self.types[slot](values[slot])
             for param, slot in zip(params, slots, strict=True)
         )
         compiler.as_sql = lambda *args, **kwargs: (sql, bound)
-        with _server_prepared(compiled[0]):
-            return list(queryset._iterable_class(queryset))
+        return connection, queryset, sql, bound
+
+
+def run_together(*runs):
+    """The results of several `(prepared query, values)` at once: on PostgreSQL in one
+    round trip (psycopg's pipeline mode sends every statement before reading any answer),
+    elsewhere one after another. Each result is what `run` returns."""
+    bound = [query._bind(values) for query, values in runs]
+    connection = bound[0][0]
+    if (
+        connection.vendor != "postgresql"
+        or not settings.MASTHEAD_PREPARED_STATEMENTS
+        or any(b[0] is not connection for b in bound)
+    ):
+        return [query.run(**values) for query, values in runs]
+    with _server_prepared(connection):
+        connection.ensure_connection()
+        cursors = [connection.cursor() for _ in bound]
+        try:
+            with connection.connection.pipeline():
+                for cursor, (_, _, sql, params) in zip(cursors, bound, strict=True):
+                    cursor.execute(sql, params)
+                rows = [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    results = []
+    for (_, queryset, _, _), fetched in zip(bound, rows, strict=True):
+        # Django's iterable turns the rows into instances as if it had fetched them.
+        compiler = queryset.query.get_compiler()
+        compiler.execute_sql = lambda *args, _rows=fetched, **kwargs: [_rows]
+        try:
+            results.append(list(queryset._iterable_class(queryset)))
+        finally:
+            del compiler.execute_sql
+    return results
 
 
 @functools.cache

@@ -7,7 +7,7 @@ from django.utils import timezone
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
-from masthead.core.prepared import PreparedQuery
+from masthead.core.prepared import PreparedQuery, run_together
 from masthead.news.models import (
     ArticleByline,
     ArticlePage,
@@ -203,7 +203,7 @@ def related_articles(*, article, topic_ids=None, limit=4, renditions=True, loade
 
 
 # A story's bylines, topics and corrections: the same three queries on every article
-# miss, compiled once (masthead.core.prepared).
+# miss, compiled once and sent together (masthead.core.prepared).
 _BYLINES = PreparedQuery(
     lambda article_id: ArticleByline.objects.filter(article_id=article_id).select_related("author"),
     article_id=int,
@@ -221,8 +221,11 @@ _CORRECTIONS = PreparedQuery(
 
 def article_page_data(*, article):
     """Everything the article template shows beyond the page's own fields."""
-    bylines = _BYLINES.run(article_id=article.pk)
-    topics = _TOPICS.run(article_id=article.pk)
+    bylines, topics, corrections = run_together(
+        (_BYLINES, {"article_id": article.pk}),
+        (_TOPICS, {"article_id": article.pk}),
+        (_CORRECTIONS, {"article_id": article.pk}),
+    )
     loaded = []
     related = related_articles(
         article=article, topic_ids=[t.pk for t in topics], renditions=False, loaded=loaded
@@ -234,7 +237,7 @@ def article_page_data(*, article):
         "bylines": bylines,
         "authors": [b.author for b in bylines],
         "topics": topics,
-        "corrections": _CORRECTIONS.run(article_id=article.pk),
+        "corrections": corrections,
         "related": related,
         "linked_stories": _linked_stories(article),
     }

@@ -2,7 +2,7 @@
 
 import pytest
 
-from masthead.core.prepared import PreparedQuery
+from masthead.core.prepared import PreparedQuery, run_together
 from masthead.news.models import ArticleByline, ArticlePage
 from tests import factories
 
@@ -96,3 +96,27 @@ def test_prepared_statements_can_be_turned_off(settings):
     before = _server_statements()
     assert [b.author.name for b in _bylines_query().run(article_id=story.pk)] == ["Ana"]
     assert _server_statements() == before
+
+
+def test_queries_run_together_answer_as_each_run_alone():
+    """Several prepared queries sent at once (one round trip on PostgreSQL) answer for
+    their own values, in their own order, rows and instances as each gives alone, the
+    same query twice in one batch included."""
+    ana, ben = factories.author(name="Ana"), factories.author(name="Ben")
+    first, second = factories.article(authors=[ana]), factories.article(authors=[ben, ana])
+    bylines = _bylines_query()
+    slugs = PreparedQuery(
+        lambda pk: ArticlePage.objects.filter(pk=pk).values_list("slug", flat=True), pk=int
+    )
+    for _ in range(2):
+        one, two, slug, none = run_together(
+            (bylines, {"article_id": first.pk}),
+            (bylines, {"article_id": second.pk}),
+            (slugs, {"pk": second.pk}),
+            (bylines, {"article_id": 0}),
+        )
+        assert [b.author.name for b in one] == ["Ana"]
+        assert sorted(b.author.name for b in two) == ["Ana", "Ben"]
+        assert all(b.article_id == second.pk for b in two)
+        assert slug == [second.slug]
+        assert none == []
