@@ -97,11 +97,11 @@ def cdn_configured():
 
 def page_cdn_purge(*, pages, old_url=None, old_parent=None):
     """Queue, for when the transaction commits, one purge of every URL in the CDN that
-    shows any of `pages` (page_cdn_urls); after a move, also the page's old URL and the
+    shows any of `pages` (pages_cdn_urls); after a move, also the page's old URL and the
     sections it left."""
     if not cdn_configured() or not pages:
         return
-    urls = set().union(*(page_cdn_urls(page=page) for page in pages))
+    urls = set(pages_cdn_urls(pages=pages))
     if old_url:
         urls.add(old_url)
     if old_parent is not None:
@@ -109,20 +109,25 @@ def page_cdn_purge(*, pages, old_url=None, old_parent=None):
     transaction.on_commit(partial(_queue_cdn_purge, sorted(urls)))
 
 
-def page_cdn_urls(*, page):
-    """URLs in the CDN that show `page`. For a story, what stories_cdn_urls names; for a
-    section or the front page, itself, the pages above it and their feeds, and the site's
-    listings. For any page, also every live page that refers to it (a related-story block,
-    a link in the body, a front page's top story), found in Wagtail's reference index:
-    they show its headline or its URL. At most three queries."""
+def pages_cdn_urls(*, pages):
+    """URLs in the CDN that show any of `pages`. For stories, what stories_cdn_urls names;
+    for a section or the front page, itself, the pages above it and their feeds, and the
+    site's listings. For any page, also every live page that refers to it (a related-story
+    block, a link in the body, a front page's top story), found in Wagtail's reference
+    index: they show its headline or its URL. At most three queries, however many pages
+    (an image used by hundreds of stories is edited in one request)."""
     from masthead.news.models import ArticlePage
 
-    model = page.specific_class
-    if model is not None and issubclass(model, ArticlePage):
-        urls = stories_cdn_urls(stories=ArticlePage.objects.filter(pk=page.pk))
-    else:
-        urls = _places_urls(_lineage(page.url_path)) + _listing_urls()
-    referring = Page.objects.live().filter(pk__in=_referring_page_ids(page))
+    story_ids, urls = [], []
+    for page in pages:
+        model = page.specific_class
+        if model is not None and issubclass(model, ArticlePage):
+            story_ids.append(page.pk)
+        else:
+            urls += _places_urls(_lineage(page.url_path)) + _listing_urls()
+    if story_ids:
+        urls += stories_cdn_urls(stories=ArticlePage.objects.filter(pk__in=story_ids))
+    referring = Page.objects.live().filter(pk__in=_referring_page_ids(pages))
     return urls + _page_urls(referring.values_list("url_path", flat=True))
 
 
@@ -236,10 +241,10 @@ def topic_story_ids(*, topic):
     )
 
 
-def _referring_page_ids(page):
-    """Ids of the pages whose content refers to `page`, as a subquery."""
+def _referring_page_ids(pages):
+    """Ids of the pages whose content refers to any of `pages`, as a subquery."""
     return (
-        ReferenceIndex.get_references_to(page)
+        ReferenceIndex.get_references_to_in_bulk(pages)
         .filter(base_content_type=ContentType.objects.get_for_model(Page))
         .annotate(page_id=Cast("object_id", IntegerField()))
         .values("page_id")

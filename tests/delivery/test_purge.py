@@ -524,6 +524,22 @@ def test_cdn_urls_of_an_author_or_topic_cost_the_same_queries_however_many_stori
         topic_cdn_urls(topic_id=topic.pk, slugs=[topic.slug])
 
 
+def test_cdn_urls_of_many_pages_cost_the_same_queries_however_many(site, django_assert_num_queries):
+    """What shows an image's stories (an edit in the library names them all) is found in
+    a fixed number of queries, not a few per story; referring pages included."""
+    from masthead.delivery.services import pages_cdn_urls
+
+    picture = factories.image()
+    stories = [factories.article(factories.section(), lead_image=picture) for _ in range(5)]
+    body = [("related_story", {"page": stories[0], "label": "Read more"})]
+    referring = factories.article(site["section"], title="Referring story", body=body)
+    for pages in (stories[:1], [*stories, site["section"]]):
+        with django_assert_num_queries(3):
+            urls = pages_cdn_urls(pages=pages)
+        assert all(any(u.endswith(story.url) for u in urls) for story in pages)
+        assert any(u.endswith(referring.url) for u in urls)
+
+
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL): the CDN's index"
 )
