@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from masthead.delivery import content_generation
+from masthead.delivery import content_generation, tag_response
 from masthead.discovery import selectors
 from masthead.discovery.feeds import FEED_CLASSES
 from masthead.discovery.forms import SearchForm
@@ -131,15 +131,21 @@ def sitemap_index(request):
 def sitemap(request, section):
     """One sitemap (or one 50,000-URL page of it); the news sitemap has its own template."""
     template = "discovery/sitemap_news.xml" if section == "news" else "discovery/sitemap.xml"
+    maps = sitemaps()
     response = django_sitemap(
         request,
-        sitemaps=sitemaps(),
+        sitemaps=maps,
         section=section,
         template_name=template,
         content_type="application/xml; charset=utf-8",
     )
     if section == "news":
         response.context_data["news_language"] = google_news_language(settings.MASTHEAD_LANGUAGE)
+    listed = getattr(maps.get(section), "section", None)
+    if listed is not None:
+        # Each of its pages lists the section's stories: a story's change there reaches the
+        # CDN for every page of it (PageCache.cdn_urls), not only the first.
+        tag_response(response, f"tree:{listed.pk}")
     return _cacheable(response, SITEMAP_MAX_AGE)
 
 

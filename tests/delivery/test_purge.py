@@ -621,3 +621,22 @@ def test_urls_are_noted_for_the_cdn_only_when_there_is_one(site, settings, cdn, 
     store = caches["default"]
     noted = store.client.get_client().keys(store.make_key("pagecache:cdn:*"))
     assert bool(noted) == with_cdn
+
+
+@needs_redis
+def test_the_cdn_is_told_every_page_of_the_sections_sitemap(
+    site, settings, cdn, client, django_capture_on_commit_callbacks
+):
+    """A section's sitemap past its first page (MASTHEAD_SITEMAP_LIMIT URLs a page) lists
+    the section's stories too: a story's correction purges each page the CDN may hold."""
+    from django.urls import reverse
+
+    port, received = cdn
+    _use_cdn(settings, port)
+    settings.MASTHEAD_SITEMAP_LIMIT = 1
+    factories.article(site["section"], title="Second harbour story")
+    second_page = reverse("discovery:sitemap", kwargs={"section": "section-harbour"}) + "?p=2"
+    assert client.get(second_page).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        _change(site["article"], "correct")
+    assert second_page in {path for _, path in received}
