@@ -14,6 +14,7 @@ through a stamp file in the data folder.
 
 import gzip
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -25,8 +26,11 @@ from pathlib import Path
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from redis.exceptions import RedisError
 
 from masthead.delivery.front import front_from_settings
+
+logger = logging.getLogger(__name__)
 
 TAGS_ATTR = "_masthead_cache_tags"
 CACHEABLE_STATUSES = frozenset({200})
@@ -526,11 +530,16 @@ class PageCache:
             self._note_script = client.register_script(_NOTE_SCRIPT)
         # An hour's slack on each set: entries of other kinds under the same tag live a
         # little longer (each member's own score is exact).
-        self._note_script(
-            keys=[store.make_key(self._cdn_key(tag)) for tag in tags],
-            args=[now + ttl, entry.key.removesuffix("?"), now, int(ttl) + 3600],
-            client=client,
-        )
+        try:
+            self._note_script(
+                keys=[store.make_key(self._cdn_key(tag)) for tag in tags],
+                args=[now + ttl, entry.key.removesuffix("?"), now, int(ttl) + 3600],
+                client=client,
+            )
+        except RedisError:
+            # The reader still gets the page; a later change may leave this URL's copy in
+            # the CDN until its s-maxage.
+            logger.exception("page cache: could not note %s for the CDN", entry.key)
 
     def cdn_urls(self, tags):
         """URLs a CDN may hold that were stored under any of `tags` (precise tags only)."""

@@ -640,3 +640,20 @@ def test_the_cdn_is_told_every_page_of_the_sections_sitemap(
     with django_capture_on_commit_callbacks(execute=True):
         _change(site["article"], "correct")
     assert second_page in {path for _, path in received}
+
+
+@needs_redis
+def test_a_reader_gets_the_page_when_redis_refuses_the_cdn_note(
+    site, settings, cdn, client, caplog
+):
+    """Noting a page for the CDN is not worth a reader's error page: when Redis refuses
+    it (here a key of another type in the way), the page is served and the failure is
+    logged."""
+    from django.core.cache import caches
+
+    _use_cdn(settings, cdn[0])
+    store = caches["default"]
+    store.client.get_client().set(store.make_key(f"pagecache:cdn:page:{site['article'].pk}"), "x")
+    response = client.get(site["article"].url)
+    assert response.status_code == 200 and b"Cranes return to the quay" in response.content
+    assert any("could not note" in r.getMessage() for r in caplog.records)
