@@ -21,7 +21,8 @@ LISTING_TAGS = ("authors", "topics", "feeds", "sitemaps", "search")
 
 def page_cache_purge(*, tags):
     """Purge entries carrying any of `tags` now, and again once the transaction commits
-    (a render between the two may have read the data from before the commit)."""
+    (a render between the two may have read the data from before the commit). With a
+    CDN, the URLs noted under those tags are purged there too, after the commit."""
     tags = set(tags)
     if not tags:
         return
