@@ -6,9 +6,9 @@ from masthead.delivery.services import (
     author_cdn_purge,
     author_purge_tags,
     cdn_configured,
+    changed_pages_cdn_urls,
     image_pages,
     page_cache_purge,
-    page_cdn_purge,
     page_purge_tags,
     slug_before_save,
     topic_cdn_purge,
@@ -19,19 +19,24 @@ from masthead.delivery.services import (
 def page_changed(sender, instance, **kwargs):
     """page_published / page_unpublished (publishing a correction is a publish too; Wagtail
     unpublishes a live page just before deleting it, so a deletion purges here too)."""
-    page_cache_purge(tags=page_purge_tags(page=instance))
-    page_cdn_purge(pages=[instance])
+    page_cache_purge(
+        tags=page_purge_tags(page=instance), cdn_urls=changed_pages_cdn_urls(pages=[instance])
+    )
 
 
 def page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
     old_path = parent_page_before.path + "0000" if parent_page_before is not None else None
-    page_cache_purge(tags=page_purge_tags(page=instance, old_path=old_path))
     old_url = None
     if url_path_before and parent_page_before is not None:
         parent_url = parent_page_before.full_url
         if parent_url:
             old_url = parent_url + url_path_before.rstrip("/").rsplit("/", 1)[-1] + "/"
-    page_cdn_purge(pages=[instance], old_url=old_url, old_parent=parent_page_before)
+    page_cache_purge(
+        tags=page_purge_tags(page=instance, old_path=old_path),
+        cdn_urls=changed_pages_cdn_urls(
+            pages=[instance], old_url=old_url, old_parent=parent_page_before
+        ),
+    )
 
 
 def page_deleted(sender, instance, **kwargs):
@@ -78,8 +83,10 @@ def image_changed(sender, instance, **kwargs):
     if update_fields and set(update_fields) <= {"file_size", "file_hash"}:
         return
     pages = image_pages(image=instance)
-    page_cache_purge(tags=set().union(*(page_purge_tags(page=page) for page in pages)))
-    page_cdn_purge(pages=pages)
+    page_cache_purge(
+        tags=set().union(*(page_purge_tags(page=page) for page in pages)),
+        cdn_urls=changed_pages_cdn_urls(pages=pages),
+    )
 
 
 def site_structure_changed(sender, **kwargs):

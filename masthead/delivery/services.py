@@ -19,17 +19,18 @@ from masthead.delivery.routing import site_root_paths
 LISTING_TAGS = ("authors", "topics", "feeds", "sitemaps", "search")
 
 
-def page_cache_purge(*, tags):
+def page_cache_purge(*, tags, cdn_urls=()):
     """Purge entries carrying any of `tags` now, and again once the transaction commits
     (a render between the two may have read the data from before the commit). With a
-    CDN, the URLs noted under those tags are purged there too, after the commit."""
+    CDN, one purge there after the commit: `cdn_urls` (changed_pages_cdn_urls) and the
+    URLs noted under those tags."""
     tags = set(tags)
     if not tags:
         return
     page_cache().purge(tags)
     transaction.on_commit(lambda: page_cache().purge(tags))
     if cdn_configured():
-        transaction.on_commit(partial(_purge_noted_urls, tags))
+        transaction.on_commit(partial(_purge_cdn, set(cdn_urls), tags))
 
 
 def page_purge_tags(*, page, old_path=None):
@@ -96,18 +97,17 @@ def cdn_configured():
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-def page_cdn_purge(*, pages, old_url=None, old_parent=None):
-    """Queue, for when the transaction commits, one purge of every URL in the CDN that
-    shows any of `pages` (pages_cdn_urls); after a move, also the page's old URL and the
-    sections it left."""
+def changed_pages_cdn_urls(*, pages, old_url=None, old_parent=None):
+    """URLs in the CDN that show any of `pages` (pages_cdn_urls), none without a CDN;
+    after a move, also the page's old URL and the sections it left."""
     if not cdn_configured() or not pages:
-        return
-    urls = set(pages_cdn_urls(pages=pages))
+        return []
+    urls = pages_cdn_urls(pages=pages)
     if old_url:
-        urls.add(old_url)
+        urls.append(old_url)
     if old_parent is not None:
-        urls.update(_places_urls(_lineage(old_parent.url_path)))
-    transaction.on_commit(partial(_queue_cdn_purge, sorted(urls)))
+        urls += _places_urls(_lineage(old_parent.url_path))
+    return urls
 
 
 def pages_cdn_urls(*, pages):
@@ -316,13 +316,13 @@ def _listing_urls():
     return [base + path for path in settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS]
 
 
-def _purge_noted_urls(tags):
-    """Tell the CDN every URL stored here under `tags` whose copy it may still hold
-    (PageCache.cdn_urls): listing pages past the first, "More on this" under other stories,
-    search results, the page of an author or topic since taken off the story."""
-    urls = page_cache().cdn_urls(tags)
+def _purge_cdn(urls, tags):
+    """Tell the CDN `urls` and every URL stored here under `tags` whose copy it may still
+    hold (PageCache.cdn_urls): listing pages past the first, "More on this" under other
+    stories, search results, the page of an author or topic since taken off the story."""
+    urls = urls | set(page_cache().cdn_urls(tags))
     if urls:
-        _queue_cdn_purge(urls)
+        _queue_cdn_purge(sorted(urls))
 
 
 def _queue_cdn_purge(urls):

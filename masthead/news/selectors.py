@@ -30,14 +30,13 @@ def _linked_stories(article):
     return [block.value["page"] for block in blocks if block.value["page"] is not None]
 
 
+_RENDITION = get_image_model().get_rendition_model()
+_RENDITION_IMAGE = _RENDITION._meta.get_field("image")
 _SLOT_NAMES = ("a", "b", "c", "d")
 _RENDITIONS = PreparedQuery(
-    lambda a, b, c, d: (
-        get_image_model().get_rendition_model().objects.filter(image_id__in=(a, b, c, d))
-    ),
+    lambda a, b, c, d: _RENDITION.objects.filter(image_id__in=(a, b, c, d)),
     **dict.fromkeys(_SLOT_NAMES, int),
 )
-_RENDITION_IMAGE = get_image_model().get_rendition_model()._meta.get_field("image")
 
 RELATED_CANDIDATES = 50
 # Rows kept per topic and per section: the candidates, plus the story itself (excluded
@@ -63,7 +62,7 @@ def prefetch_renditions(images):
         ids += ids[-1:] * (len(_SLOT_NAMES) - len(ids))
         rows = _RENDITIONS.run(**dict(zip(_SLOT_NAMES, ids, strict=True)))
     else:
-        rows = _RENDITION_IMAGE.model.objects.filter(image_id__in=ids)
+        rows = _RENDITION.objects.filter(image_id__in=ids)
     found = {pk: [] for pk in same}
     for rendition in rows:
         found[rendition.image_id].append(rendition)
