@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import feedgenerator
 
+from masthead.core.jinja2tags import social_image
 from masthead.core.structured_data import absolute_url
-from masthead.core.templatetags.masthead_tags import social_image
 from masthead.delivery import tag_response
 from masthead.discovery.feedgenerators import JsonFeed, NewsAtomFeed, NewsRssFeed
 from masthead.discovery.selectors import feed_articles, sections_by_path

@@ -81,6 +81,30 @@ ROOT_URLCONF = "masthead.urls"
 WSGI_APPLICATION = "masthead.wsgi.application"
 
 TEMPLATES = [
+    # Reader pages: Jinja2 templates in `jinja2/` folders (masthead.core.jinja2tags says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [PACKAGE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "masthead.core.jinja2tags.environment",
+            "extensions": [
+                "wagtail.jinja2tags.core",
+                "wagtail.images.jinja2tags.images",
+                "masthead.core.jinja2tags.MastheadExtension",
+                "masthead.news.jinja2tags.NewsExtension",
+                "masthead.discovery.jinja2tags.DiscoveryExtension",
+                "masthead.newsletter.jinja2tags.NewsletterExtension",
+                "masthead.comments.jinja2tags.CommentsExtension",
+            ],
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "masthead.core.context_processors.publication",
+            ],
+        },
+    },
+    # The admin, emails and Wagtail's own templates: Django's engine, `templates/` folders.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [PACKAGE_DIR / "templates"],
