@@ -1,5 +1,7 @@
 """What readers see on sections, authors, topics, the front page and error pages."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -285,3 +287,39 @@ def test_section_and_front_page_queries_do_not_grow_with_stories(client, setting
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert 3 < counts[2] < 25, counts
+
+
+HOSTILE = '<script>alert("x")</script> & <b onmouseover="y">it\'s</b>'
+
+
+def test_what_editors_type_is_shown_as_text_on_every_reader_page(client):
+    """Markup typed into a headline, standfirst, quote, author or topic is shown as the
+    characters typed, on the story, its section, the front page, the author and the topic
+    page: the only scripts are the site's own and the JSON-LD, which still parses."""
+    writer = factories.author(name=f"Ana {HOSTILE}", slug="ana")
+    section = factories.section(title=f"News {HOSTILE}")
+    quote = {"text": f"Said {HOSTILE}", "speaker": HOSTILE, "role": HOSTILE, "pull": False}
+    story = factories.article(
+        section,
+        title=f"Headline {HOSTILE}",
+        dek=f"Standfirst {HOSTILE}",
+        authors=[writer],
+        topics=["Harbour <i>works</i>"],
+        body=[*factories.paragraphs("Body."), ("quote", quote)],
+    )
+    pages = [story.url, section.url, "/", "/authors/ana/", "/topics/harbour-iworksi/"]
+    for url in pages:
+        response, doc = _doc(client, url)
+        assert not doc.xpath("//b | //i | //*[@onmouseover]"), url
+        for script in doc.xpath("//script"):
+            if script.get("type") == "application/ld+json":
+                json.loads(script.text)  # still one valid JSON document
+            else:
+                assert script.get("src", "").startswith("/static/"), url
+        assert f"Headline {HOSTILE}" in doc.text_content(), url
+    _, doc = _doc(client, story.url)
+    assert doc.xpath("//p[@class='dek']")[0].text_content() == f"Standfirst {HOSTILE}"
+    assert doc.xpath("//cite")[0].text_content() == HOSTILE
+    assert doc.xpath("//a[@rel='author']")[0].text_content() == f"Ana {HOSTILE}"
+    assert doc.xpath("//meta[@property='og:title']/@content") == [f"Headline {HOSTILE}"]
+    assert doc.xpath("//nav[@class='topics']//a")[0].text_content() == "Harbour <i>works</i>"
