@@ -136,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
     # psycopg then prepares what asks to be (those queries); Django's own cursors bind on
     # the client and never do.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, but CONN_HEALTH_CHECKS looks at the socket instead of sending
+    # SELECT 1 each request (masthead.core.postgresql). Compare ENGINE before this line, or
+    # better connection.vendor, which stays "postgresql".
+    DATABASES["default"]["ENGINE"] = "masthead.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes.
     DATABASES["default"]["OPTIONS"] = {
