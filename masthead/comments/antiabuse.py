@@ -118,7 +118,9 @@ def _hit(scope, ident, limits):
         except ValueError:  # expired between add and incr
             cache.add(key, 1, seconds + 5)
             count = 1
-        if count > allowed:
+        # None: the shared cache is down; the other defences still hold (members only,
+        # moderation, duplicates, links, the blocklist).
+        if count is not None and count > allowed:
             wait = seconds - (now % seconds)
             raise CommentRejected(
                 f"You are posting too quickly: at most {allowed} comments every "
