@@ -160,10 +160,13 @@ def cmd_serve(args):
 
 
 def scheduler_tick():
-    """One pass: publish/unpublish pages on schedule, then the newsletter's periodic check."""
+    """One pass: purges the page cache could not make while its store was down, pages to
+    publish/unpublish on schedule, then the newsletter's periodic check."""
+    from masthead.delivery.services import pending_purges_replay
     from masthead.news.services import scheduled_pages_publish
     from masthead.newsletter.services import newsletter_run_scheduled
 
+    pending_purges_replay()
     scheduled_pages_publish()
     # Scheduled editions, daily digests, and sends whose worker died (lease ran out).
     newsletter_run_scheduled()

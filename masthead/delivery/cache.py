@@ -10,6 +10,12 @@ every process drops its memory layer when it sees the generation change (checked
 every `MASTHEAD_PAGE_CACHE_CHECK_INTERVAL` seconds). Without a shared cache, each process
 keeps its own entries and purges reach the other processes (web workers, the task worker)
 through a stamp file in the data folder.
+
+If the shared store stops answering, the cache steps aside rather than take the site down
+with it: every process forgets its memory layer (a purge it cannot hear about would
+otherwise leave stale copies in it) and renders every request until the store answers
+again, trying again every check interval. A purge made meanwhile is kept in the database
+(`PendingPurge`) and replayed once the store is back.
 """
 
 import gzip
@@ -26,11 +32,16 @@ from pathlib import Path
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
 from masthead.delivery.front import front_from_settings
 
 logger = logging.getLogger(__name__)
+
+# What the shared store raises when it cannot be reached (django-redis wraps redis-py's
+# connection errors and timeouts in ConnectionInterrupted).
+STORE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
 
 TAGS_ATTR = "_masthead_cache_tags"
 CACHEABLE_STATUSES = frozenset({200})
@@ -404,6 +415,9 @@ class PageCache:
         # Files for an nginx front (masthead.delivery.front), when MASTHEAD_FRONT_ROOT is set.
         self.front = front_from_settings()
         self._note_script = None
+        # Set when the shared store failed: until a request finds it answering again (and
+        # replays the purges made meanwhile), nothing is served from or stored to the cache.
+        self.store_down = False
 
     @property
     def store(self):
@@ -411,17 +425,66 @@ class PageCache:
 
     # The hit path: memory only, plus a periodic look at the generation.
     def get_local(self, key):
-        if time.monotonic() >= self.next_check:
+        if time.monotonic() >= self.next_check and not self.store_down:
             self._check_generation()
+        if self.store_down:
+            return None
         return self.local.entries.get(key)
 
     def _check_generation(self):
         with self.check_lock:
             self.next_check = time.monotonic() + self.config.check_interval
-            current = self.read_generation()
+            try:
+                current = self.read_generation()
+            except STORE_ERRORS as exc:
+                self._store_failed(exc)
+                return
             if current != self.generation:
                 self.local.clear()
                 self.generation = current
+
+    def _store_failed(self, exc):
+        if not self.store_down:
+            logger.error(
+                "page cache: the shared store is not answering (%s); every request is "
+                "rendered until it is back",
+                exc,
+            )
+        self.store_down = True
+        self.local.clear()
+        self.generation = None
+        self.next_check = time.monotonic() + self.config.check_interval
+        if self.front is not None:
+            # An empty generation: nginx passes every request to the app until the store
+            # is back (its files could be stale by a purge no one hears of meanwhile).
+            self.front.switch(_new_token())
+
+    def _store_back(self):
+        """Whether the shared store answers again (tried once per check interval), after
+        replaying the purges it missed: until then no copy in it can be trusted."""
+        if time.monotonic() < self.next_check:
+            return False
+        self.next_check = time.monotonic() + self.config.check_interval
+        try:
+            self.read_generation()
+            self.replay_pending_purges()
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            return False
+        self.store_down = False
+        logger.warning("page cache: the shared store answers again; caching resumes")
+        return True
+
+    def generation_or_none(self):
+        """The generation, or None while the shared store is down (site-wide values are
+        then not kept: masthead.delivery.memo)."""
+        if self.store_down:
+            return None
+        try:
+            return self.read_generation()
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            return None
 
     def read_generation(self):
         store = self.store
@@ -452,6 +515,15 @@ class PageCache:
             return entry, None
         if not self.config.shared:
             return None, self.read_generation()
+        if self.store_down and not self._store_back():
+            return None, None
+        try:
+            return self._shared_lookup(key)
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            return None, None
+
+    def _shared_lookup(self, key):
         store = self.store
         entry_key = self._entry_key(key)
         found = store.get_many([entry_key, self.GENERATION_KEY])
@@ -471,17 +543,17 @@ class PageCache:
 
     def put(self, entry, *, generation_before):
         """Store an entry rendered after `generation_before` was read, unless a purge came
-        in between (the render may have read data the purge was about)."""
+        in between (the render may have read data the purge was about), or the shared store
+        was down when it began (generation_before None) or is now."""
+        if generation_before is None:
+            return False
         if self.config.shared:
-            store = self.store
-            tag_keys = {t: self._tag_key(t) for t in entry.tags}
-            # One round trip: the tag versions and the generation, read together (a purge
-            # writes the generation first, so an unchanged generation means unchanged tags).
-            found = store.get_many([*tag_keys.values(), self.GENERATION_KEY])
-            entry.versions = {t: found.get(k) for t, k in tag_keys.items()}
-            if found.get(self.GENERATION_KEY) != generation_before:
+            try:
+                if not self._shared_put(entry, generation_before):
+                    return False
+            except STORE_ERRORS as exc:
+                self._store_failed(exc)
                 return False
-            store.set(self._entry_key(entry.key), entry, timeout=self.config.timeout)
         elif self.read_generation() != generation_before:
             return False
         if self.generation != generation_before:
@@ -491,17 +563,31 @@ class PageCache:
             self.front.submit(entry, generation_before)
         return True
 
+    def _shared_put(self, entry, generation_before):
+        store = self.store
+        tag_keys = {t: self._tag_key(t) for t in entry.tags}
+        # One round trip: the tag versions and the generation, read together (a purge
+        # writes the generation first, so an unchanged generation means unchanged tags).
+        found = store.get_many([*tag_keys.values(), self.GENERATION_KEY])
+        entry.versions = {t: found.get(k) for t, k in tag_keys.items()}
+        if found.get(self.GENERATION_KEY) != generation_before:
+            return False
+        store.set(self._entry_key(entry.key), entry, timeout=self.config.timeout)
+        return True
+
     def purge(self, tags):
         """Make every entry carrying any of `tags` unusable, in every process."""
         tags = {str(t) for t in tags}
         if not tags:
             return
         token = _new_token()
-        store = self.store
         if self.config.shared:
-            # Generation first: a render racing this purge then refuses to store.
-            store.set(self.GENERATION_KEY, token, timeout=None)
-            store.set_many({self._tag_key(t): token for t in tags}, timeout=self.config.timeout * 2)
+            try:
+                self._shared_purge(tags, token)
+            except STORE_ERRORS as exc:
+                self._store_failed(exc)
+                _keep_pending(tags)
+                return
         else:
             self._touch_stamp(token)
         self.local.drop_tagged(tags)
@@ -512,6 +598,25 @@ class PageCache:
             self.generation = self.read_generation()
         if self.front is not None:
             self.front.follow(self.read_generation, self.generation)
+
+    def _shared_purge(self, tags, token):
+        store = self.store
+        # Generation first: a render racing this purge then refuses to store.
+        store.set(self.GENERATION_KEY, token, timeout=None)
+        store.set_many({self._tag_key(t): token for t in tags}, timeout=self.config.timeout * 2)
+
+    def replay_pending_purges(self):
+        """Purge what was purged while the shared store was down (PendingPurge), in one
+        purge, and forget those records. Raises the store's error if it is still down."""
+        from masthead.delivery.models import PendingPurge
+
+        pending = list(PendingPurge.objects.values_list("pk", "tags"))
+        if not pending:
+            return
+        self._shared_purge({t for _, tags in pending for t in tags}, _new_token())
+        PendingPurge.objects.filter(pk__in=[pk for pk, _ in pending]).delete()
+        self.local.clear()
+        logger.warning("page cache: replayed %d purges made while the store was down", len(pending))
 
     # What a CDN may hold, by tag: a sorted set per precise tag of the URLs stored under
     # it, each scored with when the CDN must have let go of it (the entry's lifetime here
@@ -536,7 +641,7 @@ class PageCache:
                 args=[now + ttl, entry.key.removesuffix("?"), now, int(ttl) + 3600],
                 client=client,
             )
-        except RedisError:
+        except STORE_ERRORS:
             # The reader still gets the page; a later change may leave this URL's copy in
             # the CDN until its s-maxage.
             logger.exception("page cache: could not note %s for the CDN", entry.key)
@@ -547,10 +652,16 @@ class PageCache:
         if not self.config.cdn_index or not tags:
             return []
         store = self.store
-        pipe = store.client.get_client(write=False).pipeline(transaction=False)
-        for tag in tags:
-            pipe.zrangebyscore(store.make_key(self._cdn_key(tag)), time.time(), "+inf")
-        return sorted({url.decode() for urls in pipe.execute() for url in urls})
+        try:
+            pipe = store.client.get_client(write=False).pipeline(transaction=False)
+            for tag in tags:
+                pipe.zrangebyscore(store.make_key(self._cdn_key(tag)), time.time(), "+inf")
+            found = pipe.execute()
+        except STORE_ERRORS:
+            # The CDN still hears of the URLs computed from the change itself.
+            logger.exception("page cache: could not read the URLs noted for the CDN")
+            return []
+        return sorted({url.decode() for urls in found for url in urls})
 
     def _cdn_key(self, tag):
         return "pagecache:cdn:" + tag
@@ -587,6 +698,12 @@ end
 
 _page_cache = None
 _page_cache_lock = threading.Lock()
+
+
+def _keep_pending(tags):
+    from masthead.delivery.models import PendingPurge
+
+    PendingPurge.objects.create(tags=sorted(tags))
 
 
 def page_cache():

@@ -285,7 +285,8 @@ class FileFront:
         def run():
             while not self.stopped.is_set():
                 try:
-                    if self.switch(read_generation()):
+                    generation = read_generation()  # None while the shared store is down
+                    if generation is not None and self.switch(generation):
                         self.prune()
                 except Exception:
                     logger.exception("page cache: the nginx front's watcher failed a check")

@@ -13,7 +13,8 @@ rendering a miss and hands it over here, so a value used by a render is never ol
 the generation that render's cache entry is stored under (a purge during the render makes
 the entry unstorable, as before). Outside a request the generation is read on every call.
 
-Only data that a purge announces may be remembered here; per-reader data never.
+Only data that a purge announces may be remembered here; per-reader data never. While the
+shared store is down, purges cannot be announced, so nothing is remembered.
 """
 
 import contextvars
@@ -32,9 +33,9 @@ _lock = threading.Lock()
 def current_generation():
     holder = _request_generation.get()
     if holder is None:
-        return page_cache().read_generation()
+        return page_cache().generation_or_none()
     if holder[0] is None:
-        holder[0] = page_cache().read_generation()
+        holder[0] = page_cache().generation_or_none()
     return holder[0]
 
 
@@ -54,6 +55,8 @@ def remember(name, compute):
     The value is shared by every thread: treat it as read-only.
     """
     generation = current_generation()
+    if generation is None:  # the shared store is down
+        return compute()
     found = _values.get(name)
     if found is not None and found[0] == generation:
         return found[1]

@@ -1,5 +1,6 @@
 """Purges: what a change to a page makes stale, in this site's cache and in the CDN."""
 
+import contextlib
 from functools import partial
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db.models.functions import Cast
 from wagtail.models import Page, ReferenceIndex
 
 from masthead.core.reversing import cached_reverse, serve_path
-from masthead.delivery.cache import page_cache
+from masthead.delivery.cache import STORE_ERRORS, page_cache
 from masthead.delivery.routing import site_root_paths
 
 # Listings that may show any article: purged on every article change. Author and topic
@@ -31,6 +32,17 @@ def page_cache_purge(*, tags, cdn_urls=()):
     transaction.on_commit(lambda: page_cache().purge(tags))
     if cdn_configured():
         transaction.on_commit(partial(_purge_cdn, set(cdn_urls), tags))
+
+
+def pending_purges_replay():
+    """Replay the purges made while the shared store was down, if it answers now (the
+    worker runs this on every scheduler tick; a web process does it too, on its first
+    request after it saw the store fail)."""
+    cache = page_cache()
+    if not cache.config.shared:
+        return
+    with contextlib.suppress(STORE_ERRORS):  # still down: the next tick tries again
+        cache.replay_pending_purges()
 
 
 def page_purge_tags(*, page, old_path=None):

@@ -157,6 +157,21 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "masthead"}
 }
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="masthead"))
+if CACHES["default"]["BACKEND"].startswith("django_redis."):
+    # A Redis that stops answering must not take the site down. Its socket waits are
+    # bounded; what the default cache holds (sessions, whose database copy is the truth,
+    # renditions, rate-limit counters, feed versions) is treated as missing meanwhile; the
+    # page cache has an alias of its own that reports the failure, so it can step aside
+    # and keep the purges made meanwhile (masthead.delivery.cache).
+    _redis_timeouts = dict.fromkeys(
+        ("SOCKET_CONNECT_TIMEOUT", "SOCKET_TIMEOUT"),
+        env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+    )
+    _redis_options = {**CACHES["default"].get("OPTIONS", {}), **_redis_timeouts}
+    CACHES["pages"] = {**CACHES["default"], "OPTIONS": _redis_options}
+    CACHES["default"]["OPTIONS"] = {**_redis_options, "IGNORE_EXCEPTIONS": True}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    MASTHEAD_PAGE_CACHE_ALIAS = "pages"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_FAILURE_VIEW = "masthead.delivery.views.csrf_failure"

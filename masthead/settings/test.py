@@ -17,7 +17,8 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 # Each test run gets its own key space on a shared Redis.
-CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="masthead-test")
+for _alias in CACHES.values():
+    _alias["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="masthead-test")
 MASTHEAD_BASE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = MASTHEAD_BASE_URL
 # Every request checks for purges, so a test never sees a page cached by an earlier one.

@@ -4,11 +4,10 @@ import os
 import time
 
 import pytest
-from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.test.utils import CaptureQueriesContext
 
-from masthead.delivery.cache import Config, PageCache, reset_page_cache
+from masthead.delivery.cache import Config, PageCache, page_cache, reset_page_cache
 from masthead.delivery.wsgi import PageCacheApplication
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +127,7 @@ def test_purge_reaches_other_processes_through_redis_within_the_check_interval(s
     assert web.get(key) is None
     assert worker.get(key) is None
     assert web.get(other_key) is not None  # other tags survive in Redis
-    assert caches["default"].get(PageCache.GENERATION_KEY) is not None
+    assert web.store.get(PageCache.GENERATION_KEY) is not None
 
 
 def test_entries_of_another_release_are_not_read_from_the_shared_cache(settings, monkeypatch):
@@ -155,7 +154,7 @@ def test_a_miss_costs_three_round_trips_to_the_shared_cache(settings, site, clie
     reset_page_cache()
     client.get(site["section"].url)  # the periodic generation check is done
     url = site["article"].url  # outside a request, a URL reads the generation too
-    store = caches["default"]
+    store = page_cache().store
     calls = []
     for name in ("get", "get_many", "set", "set_many", "add"):
         original = getattr(store, name)

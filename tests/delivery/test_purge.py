@@ -608,12 +608,12 @@ def test_the_cdn_is_told_the_page_of_an_author_taken_off_a_story(
 @pytest.mark.parametrize("with_cdn", [False, True])
 def test_urls_are_noted_for_the_cdn_only_when_there_is_one(site, settings, cdn, client, with_cdn):
     """The CDN's index costs a miss nothing on a site without a CDN: nothing is noted."""
-    from django.core.cache import caches
+    from masthead.delivery.cache import page_cache
 
     if with_cdn:
         _use_cdn(settings, cdn[0])
     assert client.get(site["article"].url).headers["X-Masthead-Cache"] == "miss"
-    store = caches["default"]
+    store = page_cache().store
     noted = store.client.get_client().keys(store.make_key("pagecache:cdn:*"))
     assert bool(noted) == with_cdn
 
@@ -644,10 +644,10 @@ def test_a_reader_gets_the_page_when_redis_refuses_the_cdn_note(
     """Noting a page for the CDN is not worth a reader's error page: when Redis refuses
     it (here a key of another type in the way), the page is served and the failure is
     logged."""
-    from django.core.cache import caches
+    from masthead.delivery.cache import page_cache
 
     _use_cdn(settings, cdn[0])
-    store = caches["default"]
+    store = page_cache().store
     store.client.get_client().set(store.make_key(f"pagecache:cdn:page:{site['article'].pk}"), "x")
     response = client.get(site["article"].url)
     assert response.status_code == 200 and b"Cranes return to the quay" in response.content

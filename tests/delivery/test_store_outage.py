@@ -1,0 +1,197 @@
+"""When Redis stops answering: readers still get pages, editors still publish, and no copy
+made before a change is served after it, during the outage or once Redis is back.
+
+Each test runs a Redis server of its own, which it stops (killed: connections refused),
+freezes (SIGSTOP: connections accepted, nothing answered, as behind a partition) and
+restarts with the data it held (a snapshot, as a Redis with persistence comes back).
+"""
+
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from django.test import Client
+
+from masthead.delivery.cache import reset_page_cache
+from masthead.delivery.models import PendingPurge
+from tests import factories
+from tests.news.newsroom import article_form, edit_url, staff
+
+pytestmark = pytest.mark.django_db
+
+
+class OwnRedis:
+    def __init__(self, folder):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.folder = folder
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+             str(self.folder), "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            if self._cli("PING").stdout.strip() == "PONG":
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        """Snapshot what it holds, then die: connections are refused until start()."""
+        self._cli("SAVE")
+        self.process.kill()
+        self.process.wait()
+
+    def freeze(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def _cli(self, *command):
+        return subprocess.run(
+            ["redis-cli", "-p", str(self.port), *command], capture_output=True, text=True
+        )
+
+
+@pytest.fixture
+def redis(settings, tmp_path):
+    """The production settings' two aliases on a Redis of the test's own."""
+    server = OwnRedis(tmp_path)
+    server.start()
+    location = f"redis://127.0.0.1:{server.port}/0"
+    timeouts = {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2}
+    alias = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location}
+    settings.CACHES = {
+        "default": {**alias, "OPTIONS": {**timeouts, "IGNORE_EXCEPTIONS": True}},
+        "pages": {**alias, "OPTIONS": timeouts},
+    }
+    settings.MASTHEAD_PAGE_CACHE_ALIAS = "pages"
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    reset_page_cache()
+    yield server
+    server.thaw()
+    server.process.kill()
+    reset_page_cache()
+
+
+def _get(url):
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def _publish(story, title):
+    story.title = title
+    story.save_revision().publish()
+
+
+def test_readers_get_every_page_while_redis_hangs_or_is_gone(site, redis):
+    """A frozen Redis (each call waits for its timeout) and a dead one (refused): the
+    story, section and front page are rendered for every request, none from memory."""
+    story = site["article"]
+    _get(story.url)
+    assert _get(story.url)["X-Masthead-Cache"] == "hit"
+    for outage, recover in ((redis.freeze, redis.thaw), (redis.stop, redis.start)):
+        outage()
+        for url in (story.url, site["section"].url, "/"):
+            for _ in range(2):
+                response = _get(url)
+                assert response["X-Masthead-Cache"] == "miss", url
+                assert b"Cranes return to the quay" in response.content
+        recover()
+        _get(story.url)
+        assert _get(story.url)["X-Masthead-Cache"] == "hit"
+
+
+def test_an_editor_publishes_while_redis_is_down_and_readers_see_it_at_once(
+    site, redis, client, django_capture_on_commit_callbacks
+):
+    """Publishing through the admin works with Redis gone; the story shows the new
+    wording to the next reader, and the purge Redis missed is kept for later."""
+    story = site["article"]
+    _get(story.url)
+    redis.stop()
+    client.force_login(staff("Editors"))
+    form = article_form(
+        author=site["author"], action="publish", title="Cranes return a week late", slug=story.slug
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url(story), form).status_code == 302
+    story.refresh_from_db()
+    assert story.live and story.title == "Cranes return a week late"
+    assert b"Cranes return a week late" in _get(story.url).content
+    assert PendingPurge.objects.exists()
+
+
+def test_the_process_that_saw_the_outage_replays_its_purges_when_redis_is_back(
+    site, redis, django_capture_on_commit_callbacks
+):
+    """Redis comes back with the copy it held before the correction: the first request
+    replays the purge made meanwhile, so that copy is never served."""
+    story = site["article"]
+    _get(story.url)
+    redis.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(story, "Cranes return a week late")
+    redis.start()
+    response = _get(story.url)
+    assert b"Cranes return a week late" in response.content
+    assert b"Cranes return to the quay<" not in response.content
+    assert not PendingPurge.objects.exists()
+
+
+def test_the_worker_replays_purges_for_processes_that_never_saw_the_outage(
+    site, redis, django_capture_on_commit_callbacks
+):
+    """A web process with no request during the outage trusts Redis when it is back; the
+    worker's next tick replays the missed purge before that process serves the story."""
+    from masthead.cli import scheduler_tick
+
+    story = site["article"]
+    _get(story.url)
+    redis.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(story, "Cranes return a week late")
+    redis.start()
+    scheduler_tick()
+    reset_page_cache()  # a process that never noticed: nothing in memory, store trusted
+    assert b"Cranes return a week late" in _get(story.url).content
+    assert not PendingPurge.objects.exists()
+
+
+def test_a_reader_can_ask_for_a_sign_in_link_while_redis_is_down(
+    redis, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The sign-in form's rate limit counts in Redis; with Redis gone the reader still
+    gets the link rather than an error page."""
+    factories.home()
+    redis.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/account/sign-in/", {"email": "ada@example.org"})
+    assert response.status_code == 302 and response["Location"] == "/account/sign-in/sent/"
+    assert [m.to for m in mailoutbox] == [["ada@example.org"]]
+
+
+def test_nginx_stops_serving_written_pages_while_redis_is_down(site, redis, settings, tmp_path):
+    """With the nginx front, the first request to find Redis gone points nginx at an
+    empty folder: every request then reaches Masthead, which renders it, until Redis is
+    back (a file written before could be stale by a purge no one hears of)."""
+    from tests.delivery.test_front import _follow, served
+
+    settings.MASTHEAD_FRONT_ROOT = str(tmp_path / "front")
+    reset_page_cache()
+    story = site["article"]
+    through_nginx = Client(HTTP_HOST="testserver")
+    through_nginx.get(story.url)
+    _follow()
+    assert b"Cranes return to the quay" in served(tmp_path / "front", story.url)
+    redis.stop()
+    assert through_nginx.get(story.url).status_code == 200
+    assert served(tmp_path / "front", story.url) is None
