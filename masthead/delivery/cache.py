@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import re
+import socket
 import threading
 import time
 import uuid
@@ -34,6 +35,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from masthead.delivery.front import front_from_settings
 
@@ -42,6 +44,12 @@ logger = logging.getLogger(__name__)
 # What the shared store raises when it cannot be reached (django-redis wraps redis-py's
 # connection errors and timeouts in ConnectionInterrupted).
 STORE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
+
+
+def _timed_out(exc):
+    cause = exc.__cause__ if isinstance(exc, ConnectionInterrupted) else exc
+    return isinstance(cause, (RedisTimeoutError, socket.timeout))
+
 
 TAGS_ATTR = "_masthead_cache_tags"
 CACHEABLE_STATUSES = frozenset({200})
@@ -418,6 +426,9 @@ class PageCache:
         # Set when the shared store failed: until a request finds it answering again (and
         # replays the purges made meanwhile), nothing is served from or stored to the cache.
         self.store_down = False
+        # One answer slower than REDIS_SOCKET_TIMEOUT is not an outage (an overloaded host
+        # has them): only a second in a row, or a refused connection, is.
+        self.store_slow = False
 
     @property
     def store(self):
@@ -439,11 +450,17 @@ class PageCache:
             except STORE_ERRORS as exc:
                 self._store_failed(exc)
                 return
+            self.store_slow = False
             if current != self.generation:
                 self.local.clear()
                 self.generation = current
 
-    def _store_failed(self, exc):
+    def _store_failed(self, exc, *, certain=False):
+        """The shared store failed a call: the caller goes without it. The cache steps
+        aside (store_down) unless this was one slow answer after good ones."""
+        if not certain and _timed_out(exc) and not self.store_slow:
+            self.store_slow = True
+            return
         if not self.store_down:
             logger.error(
                 "page cache: the shared store is not answering (%s); every request is "
@@ -471,9 +488,22 @@ class PageCache:
         except STORE_ERRORS as exc:
             self._store_failed(exc)
             return False
-        self.store_down = False
+        self.store_down = self.store_slow = False
         logger.warning("page cache: the shared store answers again; caching resumes")
         return True
+
+    def watched_generation(self):
+        """The generation for the nginx front's watcher thread, or None: a background
+        thread's reads can wait long on a busy web process (its server may hold the
+        interpreter), so only a refused or broken connection counts as an outage there."""
+        if self.store_down:
+            return None
+        try:
+            return self.read_generation()
+        except STORE_ERRORS as exc:
+            if not _timed_out(exc):
+                self._store_failed(exc, certain=True)
+            return None
 
     def generation_or_none(self):
         """The generation, or None while the shared store is down (site-wide values are
@@ -536,6 +566,7 @@ class PageCache:
         versions = store.get_many([self._tag_key(t) for t in entry.tags])
         if any(versions.get(self._tag_key(t)) != v for t, v in entry.versions.items()):
             return None, generation
+        self.store_slow = False
         self.local.put(entry)
         if self.front is not None:
             self.front.submit(entry, generation)
@@ -585,7 +616,9 @@ class PageCache:
             try:
                 self._shared_purge(tags, token)
             except STORE_ERRORS as exc:
-                self._store_failed(exc)
+                # Redis may hold copies this purge was for: this process replays it
+                # before it trusts the store again.
+                self._store_failed(exc, certain=True)
                 _keep_pending(tags)
                 return
         else:

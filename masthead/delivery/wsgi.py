@@ -43,4 +43,4 @@ def _watch_front():
     cache = page_cache()
     if cache.front is not None:
         cache.front.watcher = None
-        cache.front.watch(cache.generation_or_none)
+        cache.front.watch(cache.watched_generation)

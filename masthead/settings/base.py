@@ -165,7 +165,7 @@ if CACHES["default"]["BACKEND"].startswith("django_redis."):
     # and keep the purges made meanwhile (masthead.delivery.cache).
     _redis_timeouts = dict.fromkeys(
         ("SOCKET_CONNECT_TIMEOUT", "SOCKET_TIMEOUT"),
-        env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+        env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
     )
     _redis_options = {**CACHES["default"].get("OPTIONS", {}), **_redis_timeouts}
     CACHES["pages"] = {**CACHES["default"], "OPTIONS": _redis_options}
