@@ -88,9 +88,15 @@ def _get(url):
     return response
 
 
-def _publish(story, title):
-    story.title = title
-    story.save_revision().publish()
+def _correct_while_down(story, redis, capture_on_commit):
+    """The story cached, a correction published with Redis gone, Redis back with the
+    copy it held."""
+    _get(story.url)
+    redis.stop()
+    with capture_on_commit(execute=True):
+        story.title = "Cranes return a week late"
+        story.save_revision().publish()
+    redis.start()
 
 
 def test_readers_get_every_page_while_redis_hangs_or_is_gone(site, redis):
@@ -140,11 +146,7 @@ def test_the_process_that_saw_the_outage_replays_its_purges_when_redis_is_back(
     """Redis comes back with the copy it held before the correction: the first request
     replays the purge made meanwhile, so that copy is never served."""
     story = site["article"]
-    _get(story.url)
-    redis.stop()
-    with django_capture_on_commit_callbacks(execute=True):
-        _publish(story, "Cranes return a week late")
-    redis.start()
+    _correct_while_down(story, redis, django_capture_on_commit_callbacks)
     response = _get(story.url)
     assert b"Cranes return a week late" in response.content
     assert b"Cranes return to the quay<" not in response.content
@@ -159,11 +161,7 @@ def test_the_worker_replays_purges_for_processes_that_never_saw_the_outage(
     from masthead.cli import scheduler_tick
 
     story = site["article"]
-    _get(story.url)
-    redis.stop()
-    with django_capture_on_commit_callbacks(execute=True):
-        _publish(story, "Cranes return a week late")
-    redis.start()
+    _correct_while_down(story, redis, django_capture_on_commit_callbacks)
     scheduler_tick()
     reset_page_cache()  # a process that never noticed: nothing in memory, store trusted
     assert b"Cranes return a week late" in _get(story.url).content
