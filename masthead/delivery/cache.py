@@ -467,14 +467,14 @@ class PageCache:
                 "rendered until it is back",
                 exc,
             )
+            if self.front is not None:
+                # An empty generation: nginx passes every request to the app until the
+                # store is back (its files could be stale by a purge no one hears of).
+                self.front.switch(_new_token())
         self.store_down = True
         self.local.clear()
         self.generation = None
         self.next_check = time.monotonic() + self.config.check_interval
-        if self.front is not None:
-            # An empty generation: nginx passes every request to the app until the store
-            # is back (its files could be stale by a purge no one hears of meanwhile).
-            self.front.switch(_new_token())
 
     def _store_back(self):
         """Whether the shared store answers again (tried once per check interval), after
@@ -492,28 +492,18 @@ class PageCache:
         logger.warning("page cache: the shared store answers again; caching resumes")
         return True
 
-    def watched_generation(self):
-        """The generation for the nginx front's watcher thread, or None: a background
-        thread's reads can wait long on a busy web process (its server may hold the
-        interpreter), so only a refused or broken connection counts as an outage there."""
+    def generation_or_none(self, *, patient=False):
+        """The generation, or None while the shared store is down or did not answer
+        (site-wide values are then not kept: masthead.delivery.memo). `patient` for a
+        background thread (the nginx front's watcher): its reads can wait long on a busy web
+        process, whose server may hold the interpreter, so a timeout there is no outage."""
         if self.store_down:
             return None
         try:
             return self.read_generation()
         except STORE_ERRORS as exc:
-            if not _timed_out(exc):
-                self._store_failed(exc, certain=True)
-            return None
-
-    def generation_or_none(self):
-        """The generation, or None while the shared store is down (site-wide values are
-        then not kept: masthead.delivery.memo)."""
-        if self.store_down:
-            return None
-        try:
-            return self.read_generation()
-        except STORE_ERRORS as exc:
-            self._store_failed(exc)
+            if not (patient and _timed_out(exc)):
+                self._store_failed(exc)
             return None
 
     def read_generation(self):

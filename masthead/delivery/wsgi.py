@@ -6,6 +6,7 @@ database. Everything else (misses, bypasses, purge-worthy requests) goes to Djan
 """
 
 import os
+from functools import partial
 from http import HTTPStatus
 
 from masthead.delivery.cache import page_cache, request_key
@@ -43,4 +44,4 @@ def _watch_front():
     cache = page_cache()
     if cache.front is not None:
         cache.front.watcher = None
-        cache.front.watch(cache.watched_generation)
+        cache.front.watch(partial(cache.generation_or_none, patient=True))
