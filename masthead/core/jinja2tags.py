@@ -2,8 +2,8 @@
 
 Reader pages (everything under a `jinja2/` folder) are Jinja2 templates: Jinja2 compiles a
 template to Python once, where Django's engine walks its nodes on every render, and a
-cache miss renders a story's whole page. The admin, emails and block-free fragments of
-Wagtail stay on Django's engine (`templates/` folders). Each app adds its own functions
+cache miss renders a story's whole page. The admin, the emails and the feed items' HTML
+stay on Django's engine (`templates/` folders). Each app adds its own functions
 as an extension (`<app>/jinja2tags.py`), listed in settings.TEMPLATES.
 """
 
