@@ -6,6 +6,7 @@ freezes (SIGSTOP: connections accepted, nothing answered, as behind a partition)
 restarts with the data it held (a snapshot, as a Redis with persistence comes back).
 """
 
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,7 +21,10 @@ from masthead.delivery.models import PendingPurge
 from tests import factories
 from tests.news.newsroom import article_form, edit_url, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
+]
 
 
 class OwnRedis:
