@@ -243,8 +243,9 @@ def build_parser():
     worker = sub.add_parser(
         "worker",
         help="Run background tasks and scheduled publishing.",
-        description="Process the task queue (purges, indexing, newsletter sends) and publish "
-        "pages whose scheduled go-live time has come.",
+        description="Process the task queue (purges, indexing, newsletter sends), publish "
+        "pages whose scheduled go-live time has come, and replay the page-cache purges made "
+        "while Redis was down.",
     )
     worker.add_argument(
         "--interval", type=float, default=1.0, help="seconds between queue polls when idle"
