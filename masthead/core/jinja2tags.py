@@ -9,7 +9,6 @@ as an extension (`<app>/jinja2tags.py`), listed in settings.TEMPLATES.
 
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -32,16 +31,12 @@ def environment(**options):
     return Environment(autoescape=True, **options)
 
 
-def link(viewname, *args):
-    """reverse() for the routes a story's page links on every render (topics, comments,
-    newsletters), reversed once per process (masthead.core.reversing)."""
+def url(viewname, *args, **kwargs):
+    """Django's {% url %}, each route and arguments reversed once per process
+    (masthead.core.reversing): a story's page links the same routes on every render."""
     from masthead.core.reversing import cached_reverse
 
-    return cached_reverse(viewname, args=args)
-
-
-def url(viewname, *args, **kwargs):
-    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+    return cached_reverse(viewname, args=args, kwargs=kwargs)
 
 
 def querystring(request, **changes):
@@ -66,13 +61,13 @@ def social_image_url(image):
     return absolute_url(social_image(image).url)
 
 
-def social_image(image, spec=SOCIAL_IMAGE_SPEC):
+def social_image(image):
     """The share image's rendition (prefetched renditions are used when present).
 
     Wagtail's get_renditions, not get_rendition: the latter writes the rendition back to
     the renditions cache on every call even when it came prefetched (a round trip to
     Redis per share image on every page render)."""
-    (rendition,) = image.get_renditions(*_filters(spec)).values()
+    (rendition,) = image.get_renditions(*_filters(SOCIAL_IMAGE_SPEC)).values()
     return rendition
 
 
@@ -175,7 +170,6 @@ class MastheadExtension(Extension):
         environment.globals.update(
             static=static,
             url=url,
-            link=link,
             querystring=querystring,
             now=timezone.now,
             picture=picture,
