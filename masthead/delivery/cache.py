@@ -647,8 +647,8 @@ class PageCache:
 
     def note_for_cdn(self, entry):
         """Note `entry`'s URL under each of its precise tags (one Redis command)."""
-        tags = [t for t in entry.tags if t not in self.config.broad_tags]
-        if not self.config.cdn_index or not tags:
+        tags = self._cdn_tags(entry.tags)
+        if not tags:
             return
         now = time.time()
         ttl = self.config.timeout + entry.shared_lifetime()
@@ -671,8 +671,8 @@ class PageCache:
 
     def cdn_urls(self, tags):
         """URLs a CDN may hold that were stored under any of `tags` (precise tags only)."""
-        tags = sorted(t for t in tags if t not in self.config.broad_tags)
-        if not self.config.cdn_index or not tags:
+        tags = self._cdn_tags(tags)
+        if not tags:
             return []
         store = self.store
         try:
@@ -685,6 +685,13 @@ class PageCache:
             logger.exception("page cache: could not read the URLs noted for the CDN")
             return []
         return sorted({url.decode() for urls in found for url in urls})
+
+    def _cdn_tags(self, tags):
+        """The precise ones of `tags` (the broad ones are on every listing of their kind),
+        or none on a site without a CDN index."""
+        if not self.config.cdn_index:
+            return []
+        return sorted(t for t in tags if t not in self.config.broad_tags)
 
     def _cdn_key(self, tag):
         return "pagecache:cdn:" + tag
