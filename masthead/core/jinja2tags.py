@@ -111,7 +111,7 @@ def _picture_key(image, spec, attrs):
 def picture(image, spec, **attrs):
     """Wagtail's picture (sources per format, srcset per width), with the filters parsed
     once per process. Renditions come prefetched where the page's selector fetched them
-    (news.selectors.prefetch_renditions).
+    (news.selectors.article_page_data).
 
     The markup is kept per image (file, focal point, alt text), spec and attributes until
     the next purge (masthead.delivery.memo): finding the renditions and building the

@@ -88,19 +88,14 @@ class ArticlePageQuerySet(MastheadPageQuerySet):
     def newest_first(self):
         return self.order_by("-first_published_at", "-pk")
 
-    def for_listing(self, *, renditions=True):
-        """Everything a story card shows, fetched with the articles, not per card.
-
-        renditions=False leaves the pictures' renditions to the caller, who may fetch them
-        together with other pictures on the page (news.selectors.prefetch_renditions).
-        """
+    def for_listing(self):
+        """Everything a story card shows, fetched with the articles, not per card."""
         bylines = models.Prefetch(
             "bylines", queryset=ArticleByline.objects.select_related("author")
         )
-        queryset = self.select_related("lead_image", "comment_thread").prefetch_related(bylines)
-        if renditions:
-            queryset = queryset.prefetch_related("lead_image__renditions")
-        return queryset
+        return self.select_related("lead_image", "comment_thread").prefetch_related(
+            bylines, "lead_image__renditions"
+        )
 
     def in_section(self, section):
         return self.descendant_of(section)

@@ -4,6 +4,7 @@ import copy
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
+from modelcluster.queryset import FakeQuerySet
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
@@ -32,11 +33,79 @@ def _linked_stories(article):
 
 _RENDITION = get_image_model().get_rendition_model()
 _RENDITION_IMAGE = _RENDITION._meta.get_field("image")
+# Queries by a few ids take them four at a time (a story's lead and body pictures, its
+# new cards), so each is one prepared query (masthead.core.prepared) whatever the count.
 _SLOT_NAMES = ("a", "b", "c", "d")
+_SLOTS = dict.fromkeys(_SLOT_NAMES, int)
+
+
+def _by_fours(ids):
+    """Slot values for each group of four ids, the last group padded with its last id."""
+    ids = list(ids)
+    for n in range(0, len(ids), len(_SLOT_NAMES)):
+        group = ids[n : n + len(_SLOT_NAMES)]
+        group += group[-1:] * (len(_SLOT_NAMES) - len(group))
+        yield dict(zip(_SLOT_NAMES, group, strict=True))
+
+
 _RENDITIONS = PreparedQuery(
-    lambda a, b, c, d: _RENDITION.objects.filter(image_id__in=(a, b, c, d)),
-    **dict.fromkeys(_SLOT_NAMES, int),
+    lambda a, b, c, d: _RENDITION.objects.filter(image_id__in=(a, b, c, d)), **_SLOTS
 )
+# A card's picture is its story's lead image: its renditions are asked for by the
+# stories' ids, in the same round trip as the stories.
+_CARDS = PreparedQuery(
+    lambda a, b, c, d: ArticlePage.objects.filter(pk__in=(a, b, c, d)).select_related(
+        "lead_image", "comment_thread"
+    ),
+    **_SLOTS,
+)
+_CARD_BYLINES = PreparedQuery(
+    lambda a, b, c, d: ArticleByline.objects.filter(article_id__in=(a, b, c, d)).select_related(
+        "author"
+    ),
+    **_SLOTS,
+)
+_CARD_RENDITIONS = PreparedQuery(
+    lambda a, b, c, d: _RENDITION.objects.filter(
+        image_id__in=ArticlePage.objects.filter(pk__in=(a, b, c, d)).values("lead_image_id")
+    ),
+    **_SLOTS,
+)
+
+
+def _renditions_query(images):
+    """A query for these pictures' renditions: prepared (for run_together) up to four
+    pictures, as most stories have; else a queryset, one query however many there are."""
+    ids = list(dict.fromkeys(image.pk for image in images if image is not None))
+    if len(ids) > len(_SLOT_NAMES):
+        return _RENDITION.objects.filter(image_id__in=ids)
+    return [(_RENDITIONS, slots) for slots in _by_fours(ids)]
+
+
+def _attach_renditions(images, rows):
+    """Give each picture its renditions from `rows`, where Wagtail's get_rendition looks
+    first (the picture tags and share image then find theirs without asking again)."""
+    found = {}
+    for rendition in {r.pk: r for r in rows}.values():  # groups of ids may share a picture
+        found.setdefault(rendition.image_id, []).append(rendition)
+    seen = set()
+    for image in images:
+        if image is None:
+            continue
+        # Each instance its own renditions: alt text comes from the instance the
+        # rendition points at (a body picture may carry its own).
+        renditions = found.get(image.pk, [])
+        if image.pk in seen:
+            renditions = [copy.copy(r) for r in renditions]
+        seen.add(image.pk)
+        for rendition in renditions:
+            _RENDITION_IMAGE.set_cached_value(rendition, image)
+        image.prefetched_renditions = renditions
+
+
+def _rows(results):
+    return [row for result in results for row in result]
+
 
 RELATED_CANDIDATES = 50
 # Rows kept per topic and per section: the candidates, plus the story itself (excluded
@@ -45,35 +114,6 @@ _KEPT_PER_LIST = RELATED_CANDIDATES + 14
 # Bounds on what one process keeps per generation (a few tens of MB at most).
 _MAX_LISTS = 2000
 _MAX_CARDS = 2000
-
-
-def prefetch_renditions(images):
-    """Every rendition of these pictures in one query, where Wagtail's get_rendition looks
-    first (the picture tags and share image then find theirs without asking again). Up to
-    four pictures (a story's lead and its new cards, mostly) it is a prepared query."""
-    same = {}
-    for image in images:
-        if image is not None:
-            same.setdefault(image.pk, []).append(image)
-    if not same:
-        return
-    ids = list(same)
-    if len(ids) <= len(_SLOT_NAMES):
-        ids += ids[-1:] * (len(_SLOT_NAMES) - len(ids))
-        rows = _RENDITIONS.run(**dict(zip(_SLOT_NAMES, ids, strict=True)))
-    else:
-        rows = _RENDITION.objects.filter(image_id__in=ids)
-    found = {pk: [] for pk in same}
-    for rendition in rows:
-        found[rendition.image_id].append(rendition)
-    for pk, instances in same.items():
-        for n, image in enumerate(instances):
-            # Each instance its own renditions: alt text comes from the instance the
-            # rendition points at (a body picture may carry its own).
-            renditions = found[pk] if n == 0 else [copy.copy(r) for r in found[pk]]
-            for rendition in renditions:
-                _RENDITION_IMAGE.set_cached_value(rendition, image)
-            image.prefetched_renditions = renditions
 
 
 def _remembered_table(name, limit):
@@ -115,33 +155,44 @@ def _published_candidates(rows, *, exclude_pk, now, fallback):
 
 
 def _cards(pks):
-    """Story cards (ArticlePage with what a card shows) by pk, remembered until the next
-    purge: the newest stories are listed under many stories. The pictures' renditions are
-    left to the caller for the cards loaded now (they come with the page's other pictures).
+    """Story cards (ArticlePage with what a card shows: picture and its renditions,
+    bylines, comment count) by pk, remembered until the next purge: the newest stories
+    are listed under many stories. Those not remembered are read in one round trip.
     Shared between requests: read them, never change them."""
     table = _remembered_table("news:related-cards", _MAX_CARDS)
     # Read once into a local dict: another thread may clear the shared table meanwhile.
     cards = {pk: table.get(pk) for pk in pks}
     missing = [pk for pk, card in cards.items() if card is None]
-    loaded = []
     if missing:
-        found = ArticlePage.objects.filter(pk__in=missing).for_listing(renditions=False).in_bulk()
-        loaded = list(found.values())
+        groups = list(_by_fours(missing))
+        queries = (_CARDS, _CARD_BYLINES, _CARD_RENDITIONS)
+        results = run_together(*((query, slots) for slots in groups for query in queries))
+        stories, bylines, renditions = (_rows(results[n :: len(queries)]) for n in range(3))
+        found = {story.pk: story for story in stories}
+        by_story = {pk: [] for pk in found}
+        for byline in bylines:
+            by_story[byline.article_id].append(byline)
+        for pk, story in found.items():
+            story._prefetched_objects_cache = {
+                "bylines": FakeQuerySet(ArticleByline, sorted(by_story[pk], key=_byline_order))
+            }
+        _attach_renditions([story.lead_image for story in found.values()], renditions)
         table.update(found)
         cards.update(found)
-    return [cards[pk] for pk in pks if cards[pk] is not None], loaded
+    return [cards[pk] for pk in pks if cards[pk] is not None]
 
 
-def related_articles(*, article, topic_ids=None, limit=4, renditions=True, loaded=None):
+def _byline_order(byline):
+    return (byline.sort_order is None, byline.sort_order or 0, byline.pk)
+
+
+def related_articles(*, article, topic_ids=None, limit=4):
     """ "More on this": published stories sharing the story's topics or section, never the
     story itself. Stories sharing both come first, then topic-only, then section-only;
     newest first within each. Only the newest candidates are weighed, so the cost stays
     flat however large the archive: the newest few with each topic and the newest few in
     the section (each an index walk down the publication date, remembered until the next
     purge, which every publish, unpublish and move makes), then the cards (remembered too).
-
-    `loaded`, a list, receives the cards read from the database now (not remembered
-    before), whose pictures' renditions the caller fetches when renditions=False.
     """
     from django.utils import timezone
 
@@ -193,12 +244,7 @@ def related_articles(*, article, topic_ids=None, limit=4, renditions=True, loade
     chosen = [row[0] for row, _ in sorted(newest, key=tier)[:limit]]
     if not chosen:
         return []
-    cards, fresh = _cards(chosen)
-    if loaded is not None:
-        loaded.extend(fresh)
-    if renditions:
-        prefetch_renditions([story.lead_image for story in fresh])
-    return cards
+    return _cards(chosen)
 
 
 # A story's bylines, topics and corrections: the same three queries on every article
@@ -219,25 +265,25 @@ _CORRECTIONS = PreparedQuery(
 
 
 def article_page_data(*, article):
-    """Everything the article template shows beyond the page's own fields."""
-    bylines, topics, corrections = run_together(
+    """Everything the article template shows beyond the page's own fields: the story's
+    bylines, topics, corrections and its pictures' renditions in one round trip, then
+    the related stories (which depend on the topics)."""
+    images = [article.lead_image, *_body_images(article)]
+    renditions = _renditions_query(images)
+    prepared = isinstance(renditions, list)
+    bylines, topics, corrections, *rows = run_together(
         (_BYLINES, {"article_id": article.pk}),
         (_TOPICS, {"article_id": article.pk}),
         (_CORRECTIONS, {"article_id": article.pk}),
+        *(renditions if prepared else ()),
     )
-    loaded = []
-    related = related_articles(
-        article=article, topic_ids=[t.pk for t in topics], renditions=False, loaded=loaded
-    )
-    prefetch_renditions(
-        [article.lead_image, *_body_images(article), *(story.lead_image for story in loaded)]
-    )
+    _attach_renditions(images, _rows(rows) if prepared else renditions)
     return {
         "bylines": bylines,
         "authors": [b.author for b in bylines],
         "topics": topics,
         "corrections": corrections,
-        "related": related,
+        "related": related_articles(article=article, topic_ids=[t.pk for t in topics]),
         "linked_stories": _linked_stories(article),
     }
 
