@@ -159,21 +159,28 @@ CACHES = {
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="masthead"))
 if CACHES["default"]["BACKEND"].startswith("django_redis."):
     # A Redis that stops answering must not take the site down. Its socket waits are
-    # bounded; what the default cache holds (sessions, whose database copy is the truth,
-    # renditions, rate-limit counters, feed versions) is treated as missing meanwhile; the
-    # page cache has an alias of its own that reports the failure, so it can step aside
-    # and keep the purges made meanwhile (masthead.delivery.cache).
+    # bounded; what the default cache holds (renditions, rate-limit counters, feed
+    # versions) is treated as missing meanwhile, and its connections stop asking a Redis
+    # that did not answer for a few seconds at a time (masthead.core.redis, which logs
+    # it); the page cache has an alias of its own that reports the failure, so it can
+    # step aside and keep the purges made meanwhile (masthead.delivery.cache).
     _redis_timeouts = dict.fromkeys(
         ("SOCKET_CONNECT_TIMEOUT", "SOCKET_TIMEOUT"),
         env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
     )
     _redis_options = {**CACHES["default"].get("OPTIONS", {}), **_redis_timeouts}
     CACHES["pages"] = {**CACHES["default"], "OPTIONS": _redis_options}
-    CACHES["default"]["OPTIONS"] = {**_redis_options, "IGNORE_EXCEPTIONS": True}
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    CACHES["default"]["OPTIONS"] = {
+        **_redis_options,
+        "IGNORE_EXCEPTIONS": True,
+        "CONNECTION_FACTORY": "masthead.core.redis.RememberingConnectionFactory",
+    }
     MASTHEAD_PAGE_CACHE_ALIAS = "pages"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: a session cached in Redis would outlive a sign-out
+# or password change made while Redis was not answering, once it answers again. Only
+# signed-in readers and editors have one, and their pages are rendered anyway.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_FAILURE_VIEW = "masthead.delivery.views.csrf_failure"
 
 # Email: EMAIL_URL such as smtp://user:pass@host:587 or smtp+tls://…; unset prints to the console.

@@ -73,8 +73,12 @@ def redis(settings, tmp_path):
     location = f"redis://127.0.0.1:{server.port}/0"
     timeouts = {"SOCKET_CONNECT_TIMEOUT": 0.1, "SOCKET_TIMEOUT": 0.1}
     alias = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location}
+    remembering = "masthead.core.redis.RememberingConnectionFactory"
     settings.CACHES = {
-        "default": {**alias, "OPTIONS": {**timeouts, "IGNORE_EXCEPTIONS": True}},
+        "default": {
+            **alias,
+            "OPTIONS": {**timeouts, "IGNORE_EXCEPTIONS": True, "CONNECTION_FACTORY": remembering},
+        },
         "pages": {**alias, "OPTIONS": timeouts},
     }
     settings.MASTHEAD_PAGE_CACHE_ALIAS = "pages"
@@ -216,3 +220,73 @@ def test_one_slow_answer_from_redis_is_not_an_outage(site, redis):
     assert not page_cache().store_down
     time.sleep(0.4)
     assert _get(story.url)["X-Masthead-Cache"] == "hit"
+
+
+def test_a_frozen_redis_costs_a_request_one_timeout_not_one_per_call(
+    site, redis, settings, client, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Each call to a frozen Redis waits for the socket timeout. The default cache stops
+    asking it after two, and says so once; so an editor's publish and the readers' pages
+    during the freeze wait for a few timeouts in all, not one per call (an admin page
+    alone makes dozens)."""
+    import masthead.core.redis
+
+    _slow_timeouts(settings, monkeypatch)
+    monkeypatch.setattr(masthead.core.redis, "RETRY_AFTER", 60)
+    settings.MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = 60
+    reset_page_cache()
+    story = site["article"]
+    client.force_login(staff("Editors"))
+    assert client.get(edit_url(story)).status_code == 200
+    redis.freeze()
+    started = time.monotonic()
+    assert client.get(edit_url(story)).status_code == 200
+    form = article_form(
+        author=site["author"], action="publish", title="Cranes return a week late", slug=story.slug
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url(story), form).status_code == 302
+    for url in (story.url, site["section"].url, "/"):
+        assert b"Cranes return a week late" in _get(url).content
+    waited = time.monotonic() - started
+    # Two timeouts for each of the two cache aliases before they step aside.
+    assert waited < 8 * 0.5, waited
+    stopped = [r.name for r in caplog.records if "is not answering" in r.getMessage()]
+    assert sorted(stopped) == ["masthead.delivery.cache", "masthead.redis"]  # once each
+
+
+def test_the_default_cache_asks_redis_again_a_while_after_it_stopped_answering(
+    redis, settings, monkeypatch, caplog
+):
+    """While it is not asked, a call is a miss at once; the first call after the wait
+    asks again, and once Redis answers the cache holds values again."""
+    from django.core.cache import cache
+
+    import masthead.core.redis
+
+    _slow_timeouts(settings, monkeypatch)
+    monkeypatch.setattr(masthead.core.redis, "RETRY_AFTER", 1.0)
+    cache.set("kept", "yes")
+    redis.freeze()
+    assert cache.get("kept") is None and cache.get("kept") is None  # two timeouts
+    started = time.monotonic()
+    assert cache.get("kept") is None
+    assert time.monotonic() - started < 0.5  # not asked: no wait for the timeout
+    redis.thaw()
+    assert cache.get("kept") is None  # still not asked
+    time.sleep(1.1)
+    assert cache.get("kept") == "yes"
+    assert any("answers again" in r.getMessage() for r in caplog.records)
+
+
+def _slow_timeouts(settings, monkeypatch):
+    """Timeouts long beside the work of the requests, so the waits are what is measured;
+    new connection pools, so they apply."""
+    from django_redis.pool import ConnectionFactory
+
+    slow = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    settings.CACHES = {
+        alias: {**config, "OPTIONS": {**config["OPTIONS"], **slow}}
+        for alias, config in settings.CACHES.items()
+    }
+    monkeypatch.setattr(ConnectionFactory, "_pools", {})
