@@ -172,18 +172,12 @@ def _cards(pks):
         by_story = {pk: [] for pk in found}
         for byline in bylines:
             by_story[byline.article_id].append(byline)
-        for pk, story in found.items():
-            story._prefetched_objects_cache = {
-                "bylines": FakeQuerySet(ArticleByline, sorted(by_story[pk], key=_byline_order))
-            }
+        for pk, story in found.items():  # each story's bylines came in their order
+            story._prefetched_objects_cache = {"bylines": FakeQuerySet(ArticleByline, by_story[pk])}
         _attach_renditions([story.lead_image for story in found.values()], renditions)
         table.update(found)
         cards.update(found)
     return [cards[pk] for pk in pks if cards[pk] is not None]
-
-
-def _byline_order(byline):
-    return (byline.sort_order is None, byline.sort_order or 0, byline.pk)
 
 
 def related_articles(*, article, topic_ids=None, limit=4):

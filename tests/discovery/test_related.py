@@ -215,3 +215,23 @@ def test_more_on_this_drops_a_story_made_private_after_it_was_listed(client):
         page=second, restriction_type=PageViewRestriction.PASSWORD, password="x"
     )
     assert _more_on_this(client, first) == []
+
+
+def test_a_related_card_names_its_authors_in_the_bylines_order_and_shows_its_picture(client):
+    section = factories.section()
+    names = ["Zed Adams", "Amy Brook", "Cal Dunn"]
+    factories.article(
+        section,
+        title="Ferry timetable redrawn",
+        topics=["Harbour"],
+        authors=[factories.author(name=n) for n in names],
+        lead_image=factories.image(),
+        published_at=_ago(2),
+    )
+    story = factories.article(section, topics=["Harbour"], published_at=_ago(1))
+    doc = html.fromstring(client.get(story.url).content)
+    cards = doc.xpath('//article[contains(@class, "story-card")]')
+    (card,) = [c for c in cards if "Ferry" in c.text_content()]
+    meta = card.xpath('.//p[@class="story-card__meta"]')[0].text_content()
+    assert meta.startswith("Zed Adams, Amy Brook and Cal Dunn")
+    assert card.xpath(".//picture//img[@src]")
