@@ -7,7 +7,7 @@ makes five calls would wait five timeouts, on every request. The connections of
 remember, per process and per server, that it is not answering: a refused or broken
 connection, or two timeouts in a row (one slow answer from a busy server is not an
 outage). For `RETRY_AFTER` seconds every call then fails at once instead, as a miss; the
-first call after that asks the server again.
+first call after that asks the server again, waiting `PROBE_TIMEOUT` for its answer.
 
 The page cache's own alias does not use them: it steps aside by itself and keeps the
 purges made meanwhile (masthead.delivery.cache).
@@ -24,6 +24,9 @@ from redis.exceptions import ConnectionError, TimeoutError  # noqa: A004
 logger = logging.getLogger("masthead.redis")
 
 RETRY_AFTER = 5.0
+# How long the first call after RETRY_AFTER waits for an answer: a request (and the web
+# worker's only thread) waits this, not the socket timeout, each time Redis is tried again.
+PROBE_TIMEOUT = 0.25
 
 
 class NotAnswering(ConnectionError):
@@ -111,6 +114,8 @@ class _Remembering:
 
     def read_response(self, *args, **kwargs):
         record = self._server_record
+        if record.down and "timeout" not in kwargs:  # asking again after RETRY_AFTER
+            kwargs["timeout"] = min(PROBE_TIMEOUT, self.socket_timeout or PROBE_TIMEOUT)
         try:
             response = super().read_response(*args, **kwargs)
         except (ConnectionError, TimeoutError) as exc:

@@ -14,8 +14,9 @@ through a stamp file in the data folder.
 If the shared store stops answering, the cache steps aside rather than take the site down
 with it: every process forgets its memory layer (a purge it cannot hear about would
 otherwise leave stale copies in it) and renders every request until the store answers
-again, trying again every check interval. A purge made meanwhile is kept in the database
-(`PendingPurge`) and replayed once the store is back.
+again. No request waits on it meanwhile: a thread of the process asks it again every
+check interval. A purge made meanwhile is kept in the database (`PendingPurge`) and
+replayed once the store is back, before any request uses it.
 """
 
 import gzip
@@ -423,9 +424,13 @@ class PageCache:
         # Files for an nginx front (masthead.delivery.front), when MASTHEAD_FRONT_ROOT is set.
         self.front = front_from_settings()
         self._note_script = None
-        # Set when the shared store failed: until a request finds it answering again (and
-        # replays the purges made meanwhile), nothing is served from or stored to the cache.
+        # Set when the shared store failed: until a background thread finds it answering
+        # again (and replays the purges made meanwhile), nothing is served from or stored
+        # to the cache, and no request waits on the store.
         self.store_down = False
+        self._prober = None
+        self._prober_lock = threading.Lock()
+        self.retired = threading.Event()  # set when this object is replaced (settings)
         # One answer slower than REDIS_SOCKET_TIMEOUT is not an outage (an overloaded host
         # has them): only a second in a row, or a refused connection, is.
         self.store_slow = False
@@ -474,23 +479,35 @@ class PageCache:
         self.store_down = True
         self.local.clear()
         self.generation = None
-        self.next_check = time.monotonic() + self.config.check_interval
+        with self._prober_lock:
+            if self._prober is None or not self._prober.is_alive():
+                self._prober = threading.Thread(
+                    target=self._probe_until_back, name="masthead-page-cache-probe", daemon=True
+                )
+                self._prober.start()
 
-    def _store_back(self):
-        """Whether the shared store answers again (tried once per check interval), after
-        replaying the purges it missed: until then no copy in it can be trusted."""
-        if time.monotonic() < self.next_check:
-            return False
-        self.next_check = time.monotonic() + self.config.check_interval
+    def _probe_until_back(self):
+        """In a thread of its own, so no request waits on a store that is not answering:
+        every check interval, ask the store again; once it answers, replay the purges it
+        missed (until then no copy in it can be trusted) and let requests use it."""
+        from django.db import connections
+
         try:
-            self.read_generation()
-            self.replay_pending_purges()
-        except STORE_ERRORS as exc:
-            self._store_failed(exc)
-            return False
-        self.store_down = self.store_slow = False
-        logger.warning("page cache: the shared store answers again; caching resumes")
-        return True
+            while self.store_down and not self.retired.wait(self.config.check_interval):
+                try:
+                    self.read_generation()
+                    self.replay_pending_purges()
+                except STORE_ERRORS:
+                    continue
+                except Exception:  # noqa: BLE001 - the thread must go on trying; it is logged
+                    logger.exception("page cache: could not replay the purges kept meanwhile")
+                    continue
+                self.local.clear()
+                self.store_down = self.store_slow = False
+                self.next_check = 0.0
+                logger.warning("page cache: the shared store answers again; caching resumes")
+        finally:
+            connections.close_all()  # this thread's own
 
     def generation_or_none(self, *, patient=False):
         """The generation, or None while the shared store is down or did not answer
@@ -535,7 +552,7 @@ class PageCache:
             return entry, None
         if not self.config.shared:
             return None, self.read_generation()
-        if self.store_down and not self._store_back():
+        if self.store_down:
             return None, None
         try:
             return self._shared_lookup(key)
@@ -603,11 +620,14 @@ class PageCache:
             return
         token = _new_token()
         if self.config.shared:
+            if self.store_down:
+                # Redis may hold copies this purge was for: kept, and replayed before
+                # any process trusts the store again.
+                _keep_pending(tags)
+                return
             try:
                 self._shared_purge(tags, token)
             except STORE_ERRORS as exc:
-                # Redis may hold copies this purge was for: this process replays it
-                # before it trusts the store again.
                 self._store_failed(exc, certain=True)
                 _keep_pending(tags)
                 return
@@ -750,4 +770,6 @@ def reset_page_cache():
     """Forget this process's cache object so changed settings take effect."""
     global _page_cache
     with _page_cache_lock:
+        if _page_cache is not None:
+            _page_cache.retired.set()
         _page_cache = None
