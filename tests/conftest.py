@@ -16,6 +16,22 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture
+def migration_rows():
+    """Tests that commit (transaction=True) flush the database after them, so an earlier
+    one may have removed the rows that migrations create: Wagtail's default locale, root
+    page and root collection, and the newsroom groups and workflow. Put them back (each
+    step is idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.factories import wagtail_roots
+
+    wagtail_roots()
+    import_module("masthead.news.migrations.0002_newsroom_roles").create_roles(apps, None)
+
+
 def is_postgres():
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 

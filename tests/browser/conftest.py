@@ -2,7 +2,6 @@
 
 import os
 import shutil
-from importlib import import_module
 
 import pytest
 
@@ -68,14 +67,6 @@ def page(browser):
 
 
 @pytest.fixture
-def migrated_rows(live_server):
-    """Live-server tests commit, so an earlier one's flush may have removed the rows that
-    migrations create: Wagtail's default locale, root page and root collection, and the
-    newsroom groups and workflow. Put them back (each step is idempotent)."""
-    from django.apps import apps
-
-    from tests.factories import wagtail_roots
-
-    wagtail_roots()
-    import_module("masthead.news.migrations.0002_newsroom_roles").create_roles(apps, None)
+def migrated_rows(live_server, migration_rows):
+    """The live server, with the rows migrations create (tests/conftest.py)."""
     return live_server

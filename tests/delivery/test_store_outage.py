@@ -23,7 +23,8 @@ from tests.news.newsroom import article_form, edit_url, staff
 
 pytestmark = [
     # Committed: the page cache's probe thread reads the kept purges on its own connection.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_rows"),
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
 
@@ -246,7 +247,7 @@ def test_a_frozen_redis_costs_a_request_one_timeout_not_one_per_call(
     alone makes dozens)."""
     import masthead.core.redis
 
-    _slow_timeouts(settings, monkeypatch)
+    _slow_timeouts(settings, monkeypatch, seconds=1.0)
     monkeypatch.setattr(masthead.core.redis, "RETRY_AFTER", 60)
     # The page cache asks Redis again every half second meanwhile, from a thread of its
     # own: no request waits for that.
@@ -267,14 +268,14 @@ def test_a_frozen_redis_costs_a_request_one_timeout_not_one_per_call(
         assert b"Cranes return a week late" in _get(url).content
     waited = time.monotonic() - started
     # Two timeouts for each of the two cache aliases before they step aside.
-    assert waited < 8 * 0.5, waited
+    assert waited < 8 * 1.0, waited
     stopped = [r.name for r in caplog.records if "is not answering" in r.getMessage()]
     assert sorted(stopped) == ["masthead.delivery.cache", "masthead.redis"]  # once each
     for _ in range(3):
         time.sleep(0.6)  # the page cache has asked Redis again meanwhile, not this reader
         started = time.monotonic()
         _get(story.url)
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 1.0
 
 
 def test_the_default_cache_asks_redis_again_a_while_after_it_stopped_answering(
@@ -308,7 +309,7 @@ def test_the_default_cache_asks_redis_again_a_while_after_it_stopped_answering(
     assert any("answers again" in r.getMessage() for r in caplog.records)
 
 
-def _slow_timeouts(settings, monkeypatch, seconds=0.5):
+def _slow_timeouts(settings, monkeypatch, seconds):
     """Timeouts long beside the work of the requests, so the waits are what is measured;
     new connection pools, so they apply."""
     from django_redis.pool import ConnectionFactory
