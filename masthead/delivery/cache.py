@@ -480,7 +480,7 @@ class PageCache:
         self.local.clear()
         self.generation = None
         with self._prober_lock:
-            if self._prober is None or not self._prober.is_alive():
+            if self._prober is None:
                 self._prober = threading.Thread(
                     target=self._probe_until_back, name="masthead-page-cache-probe", daemon=True
                 )
@@ -493,7 +493,7 @@ class PageCache:
         from django.db import connections
 
         try:
-            while self.store_down and not self.retired.wait(self.config.check_interval):
+            while not self.retired.wait(self.config.check_interval):
                 try:
                     self.read_generation()
                     self.replay_pending_purges()
@@ -502,10 +502,14 @@ class PageCache:
                 except Exception:  # noqa: BLE001 - the thread must go on trying; it is logged
                     logger.exception("page cache: could not replay the purges kept meanwhile")
                     continue
-                self.local.clear()
-                self.store_down = self.store_slow = False
-                self.next_check = 0.0
+                with self._prober_lock:
+                    # A request that meets a new failure from here on starts a new thread.
+                    self._prober = None
+                    self.local.clear()
+                    self.store_down = self.store_slow = False
+                    self.next_check = 0.0
                 logger.warning("page cache: the shared store answers again; caching resumes")
+                return
         finally:
             connections.close_all()  # this thread's own
 
