@@ -119,8 +119,7 @@ class _Remembering:
         try:
             response = super().read_response(*args, **kwargs)
         except (ConnectionError, TimeoutError) as exc:
-            if not isinstance(exc, NotAnswering):
-                record.failed(exc)
+            record.failed(exc)
             raise
         record.answered()
         return response

@@ -36,8 +36,8 @@ def page_cache_purge(*, tags, cdn_urls=()):
 
 def pending_purges_replay():
     """Replay the purges made while the shared store was down, if it answers now (the
-    worker runs this on every scheduler tick; a web process does it too, on its first
-    request after it saw the store fail)."""
+    worker runs this on every scheduler tick; a web process that saw the store fail does
+    it too, from its probe thread: PageCache._probe_until_back)."""
     cache = page_cache()
     if not cache.config.shared:
         return

@@ -14,6 +14,6 @@ def attempt_allowed(key, limit, window=WINDOW):
     except ValueError:  # the key expired between add and incr
         cache.set(key, 1, window)
         count = 1
-    # None: the shared cache is down (its errors are ignored, and logged, in settings).
+    # None: the shared cache is down (its errors are ignored; masthead.core.redis logs it).
     # Readers are let through rather than refused: the limit is a brake, not a lock.
     return count is None or count <= limit
