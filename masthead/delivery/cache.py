@@ -771,9 +771,14 @@ def page_cache():
 
 
 def reset_page_cache():
-    """Forget this process's cache object so changed settings take effect."""
+    """Forget this process's cache object so changed settings take effect; its probe
+    thread, if any, stops (waited for: it must not replay purges for the next one)."""
     global _page_cache
     with _page_cache_lock:
-        if _page_cache is not None:
-            _page_cache.retired.set()
-        _page_cache = None
+        old, _page_cache = _page_cache, None
+    if old is not None:
+        old.retired.set()
+        with old._prober_lock:
+            prober = old._prober
+        if prober is not None:
+            prober.join(timeout=10)
