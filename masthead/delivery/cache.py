@@ -495,23 +495,31 @@ class PageCache:
         try:
             while not self.retired.wait(self.config.check_interval):
                 try:
-                    self.read_generation()
-                    self.replay_pending_purges()
+                    if self._take_store_back():
+                        logger.warning("page cache: the shared store answers again")
+                        return
                 except STORE_ERRORS:
                     continue
                 except Exception:  # noqa: BLE001 - the thread must go on trying; it is logged
                     logger.exception("page cache: could not replay the purges kept meanwhile")
-                    continue
-                with self._prober_lock:
-                    # A request that meets a new failure from here on starts a new thread.
-                    self._prober = None
-                    self.local.clear()
-                    self.store_down = self.store_slow = False
-                    self.next_check = 0.0
-                logger.warning("page cache: the shared store answers again; caching resumes")
-                return
         finally:
             connections.close_all()  # this thread's own
+
+    def _take_store_back(self):
+        """One pass of the probe thread: True once requests may use the store again."""
+        self.read_generation()
+        self.replay_pending_purges()
+        with self._prober_lock:
+            # A purge kept since the replay (it takes this lock to keep its tags) is
+            # replayed on the next pass, before requests use the store.
+            if _pending_kept():
+                return False
+            # A request that meets a new failure from here on starts a new thread.
+            self._prober = None
+            self.local.clear()
+            self.store_down = self.store_slow = False
+            self.next_check = 0.0
+        return True
 
     def generation_or_none(self, *, patient=False):
         """The generation, or None while the shared store is down or did not answer
@@ -624,16 +632,15 @@ class PageCache:
             return
         token = _new_token()
         if self.config.shared:
-            if self.store_down:
-                # Redis may hold copies this purge was for: kept, and replayed before
-                # any process trusts the store again.
-                _keep_pending(tags)
+            if self.store_down and self._kept_while_down(tags):
                 return
             try:
                 self._shared_purge(tags, token)
             except STORE_ERRORS as exc:
-                self._store_failed(exc, certain=True)
-                _keep_pending(tags)
+                try:
+                    _keep_pending(tags)
+                finally:
+                    self._store_failed(exc, certain=True)  # the probe thread then sees them
                 return
         else:
             self._touch_stamp(token)
@@ -645,6 +652,17 @@ class PageCache:
             self.generation = self.read_generation()
         if self.front is not None:
             self.front.follow(self.read_generation, self.generation)
+
+    def _kept_while_down(self, tags):
+        """Keep `tags` if the store is still down: Redis may hold copies this purge was
+        for, so they are replayed before any process trusts it again. Under the lock the
+        probe thread takes the store back with, so its last look for kept purges sees
+        these (True), or the store is back and the caller purges it (False)."""
+        with self._prober_lock:
+            if self.store_down:
+                _keep_pending(tags)
+                return True
+        return False
 
     def _shared_purge(self, tags, token):
         store = self.store
@@ -758,6 +776,12 @@ def _keep_pending(tags):
     from masthead.delivery.models import PendingPurge
 
     PendingPurge.objects.create(tags=sorted(tags))
+
+
+def _pending_kept():
+    from masthead.delivery.models import PendingPurge
+
+    return PendingPurge.objects.exists()
 
 
 def page_cache():

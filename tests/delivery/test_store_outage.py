@@ -179,6 +179,46 @@ def test_the_process_that_saw_the_outage_replays_its_purges_when_redis_is_back(
     assert not PendingPurge.objects.exists()
 
 
+def test_a_correction_published_as_redis_is_taken_back_is_not_lost(site, redis, monkeypatch):
+    """The probe thread replays the purges kept during the outage, then lets requests use
+    Redis again. A correction published in between is kept too (Redis is not used yet);
+    it must be replayed before then, not left for the worker's next tick while Redis
+    serves the copy from before it."""
+    from django.db import connections
+
+    from masthead.delivery.cache import page_cache
+
+    story = site["article"]
+    _get(story.url)  # Redis holds the story
+    redis.stop()
+    _get(story.url)  # this process finds Redis gone
+    cache = page_cache()
+    assert cache.store_down
+    replay = cache.replay_pending_purges
+    editors = []
+
+    def publish():
+        story.title = "Cranes return a week late"
+        story.save_revision().publish()
+        connections.close_all()
+
+    def replay_then_a_correction_comes_in():
+        replay()
+        if not editors:  # an editor's request publishes just after the replay
+            editors.append(threading.Thread(target=publish))
+            editors[0].start()
+            editors[0].join(timeout=0.5)
+
+    monkeypatch.setattr(cache, "replay_pending_purges", replay_then_a_correction_comes_in)
+    redis.start()
+    _cache_back()
+    editors[0].join(timeout=10)
+    response = _get(story.url)
+    assert b"Cranes return a week late" in response.content
+    assert b"Cranes return to the quay<" not in response.content
+    assert not PendingPurge.objects.exists()
+
+
 def test_the_worker_replays_purges_for_processes_that_never_saw_the_outage(
     site, redis, django_capture_on_commit_callbacks
 ):
