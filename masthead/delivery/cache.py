@@ -632,7 +632,7 @@ class PageCache:
             return
         token = _new_token()
         if self.config.shared:
-            if self.store_down and self._kept_while_down(tags):
+            if self._kept_while_down(tags):
                 return
             try:
                 self._shared_purge(tags, token)

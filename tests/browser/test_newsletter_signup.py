@@ -8,18 +8,7 @@ from playwright.sync_api import expect
 from masthead.newsletter.models import Subscription
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_tree():
-    """Live-server tests flush the database, and with it the tree root Wagtail's migrations
-    made; put it back (with the default locale) when an earlier test removed it."""
-    from wagtail.models import Locale, Page
-
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_rows")]
 
 
 def test_sign_up_from_an_article_page_and_confirm(live_server, page, smtp_server, settings):

@@ -20,6 +20,7 @@ from tests import factories
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_rows"),
     pytest.mark.skipif(
         not Path(NGINX).exists(), reason="needs nginx (apt-get install nginx-light)"
     ),
@@ -44,17 +45,6 @@ http {{
   }}
 }}
 """
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_tree():
-    """Live-server tests flush the database, and with it the tree root Wagtail's migrations
-    made; put it back when an earlier test removed it."""
-    from wagtail.models import Locale, Page
-
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 @pytest.fixture
