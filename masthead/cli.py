@@ -161,8 +161,9 @@ def cmd_serve(args):
 
 def scheduler_tick():
     """One pass: purges the page cache could not make while its store was down, pages to
-    publish/unpublish on schedule, then the newsletter's periodic check."""
-    from masthead.delivery.services import pending_purges_replay
+    publish/unpublish on schedule, the newsletter's periodic check, then kept page parts
+    too old to be used."""
+    from masthead.delivery.services import expired_fragments_drop, pending_purges_replay
     from masthead.news.services import scheduled_pages_publish
     from masthead.newsletter.services import newsletter_run_scheduled
 
@@ -170,6 +171,7 @@ def scheduler_tick():
     scheduled_pages_publish()
     # Scheduled editions, daily digests, and sends whose worker died (lease ran out).
     newsletter_run_scheduled()
+    expired_fragments_drop()
 
 
 def scheduler_loop(stop_event, interval):

@@ -1,7 +1,8 @@
 """Delivery: the anonymous page cache, purges on publish, and per-reader state endpoints.
 
 Views add what they show to the cached copy with `tag_response(response, *tags)`, and
-may put `content_generation()` in validators of their own.
+may put `content_generation()` in validators of their own. Parts of a page that outlive
+its cache entry are kept with `kept_fragment` / `keep_fragment` (masthead.delivery.fragments).
 """
 
 
@@ -9,6 +10,12 @@ def tag_response(response, *tags):
     from masthead.delivery.cache import tag_response as _tag_response
 
     return _tag_response(response, *tags)
+
+
+def tag_context(context, *tags):
+    from masthead.delivery.cache import tag_context as _tag_context
+
+    return _tag_context(context, *tags)
 
 
 def content_generation():
@@ -23,3 +30,15 @@ def content_generation():
     from masthead.delivery.cache import page_cache
 
     return page_cache().generation_or_none() or f"unknown-{uuid.uuid4().hex}"
+
+
+def kept_fragment(name, version):
+    from masthead.delivery.fragments import kept_fragment as _kept
+
+    return _kept(name, version)
+
+
+def keep_fragment(name, version, parts, *, tags):
+    from masthead.delivery.fragments import keep_fragment as _keep
+
+    return _keep(name, version, parts, tags=tags)

@@ -88,6 +88,13 @@ def tag_response(response, *tags):
     return response
 
 
+def tag_context(context, *tags):
+    """`tag_response` for a template's context, before there is a response (a page's
+    get_context: parts of it that come kept, with what they show)."""
+    context.setdefault(TAGS_ATTR, set()).update(str(t) for t in tags if t)
+    return context
+
+
 def _setting(name, default):
     return getattr(settings, name, default)
 

@@ -26,6 +26,7 @@ from masthead.delivery.cache import page_cache
 MAX_NAMES = 2000
 
 _request_generation = contextvars.ContextVar("masthead_request_generation", default=None)
+_every_reader = contextvars.ContextVar("masthead_every_reader", default=False)
 _values = {}
 _lock = threading.Lock()
 
@@ -40,13 +41,21 @@ def current_generation():
 
 
 @contextmanager
-def request_generation(generation=None):
-    """Read the generation at most once during the block (the middleware wraps requests)."""
+def request_generation(generation=None, *, every_reader=False):
+    """Read the generation at most once during the block (the middleware wraps requests).
+    `every_reader`: the render is a page-cache miss, its response the same for every
+    anonymous reader (masthead.delivery.fragments keeps parts of such renders only)."""
     token = _request_generation.set([generation])
+    shared = _every_reader.set(every_reader)
     try:
         yield
     finally:
+        _every_reader.reset(shared)
         _request_generation.reset(token)
+
+
+def rendering_for_every_reader():
+    return _every_reader.get()
 
 
 def remember(name, compute):

@@ -41,7 +41,7 @@ class PageCacheMiddleware:
             return _replay(entry, request.META, None)
         # What the render remembers site-wide (masthead.delivery.memo) is keyed to the
         # same generation the entry is stored under.
-        with request_generation(generation):
+        with request_generation(generation, every_reader=True):
             response = self.get_response(request)
         entry = _entry_for(request, response, key, config, generation_began(generation))
         if entry is None:
@@ -111,6 +111,7 @@ def _tags(request, response, config):
     if context:
         from wagtail.models import Page
 
+        tags.update(context.get(TAGS_ATTR, ()))
         page = context.get("page")
         if isinstance(page, Page):
             tags.update((f"page:{page.pk}", f"tree:{page.pk}", f"comments:{page.pk}"))

@@ -12,6 +12,7 @@ from wagtail.models import Page, ReferenceIndex
 
 from masthead.core.reversing import cached_reverse, serve_path
 from masthead.delivery.cache import STORE_ERRORS, page_cache
+from masthead.delivery.fragments import drop_expired, drop_tagged
 from masthead.delivery.routing import site_root_paths
 
 # Listings that may show any article: purged on every article change. Author and topic
@@ -22,16 +23,28 @@ LISTING_TAGS = ("authors", "topics", "feeds", "sitemaps", "search")
 
 def page_cache_purge(*, tags, cdn_urls=()):
     """Purge entries carrying any of `tags` now, and again once the transaction commits
-    (a render between the two may have read the data from before the commit). With a
+    (a render between the two may have read the data from before the commit); the
+    fragments kept for them go at both times too (masthead.delivery.fragments). With a
     CDN, one purge there after the commit: `cdn_urls` (changed_pages_cdn_urls) and the
     URLs noted under those tags."""
     tags = set(tags)
     if not tags:
         return
     page_cache().purge(tags)
-    transaction.on_commit(lambda: page_cache().purge(tags))
+    drop_tagged(tags)
+    transaction.on_commit(lambda: _purge_after_commit(tags))
     if cdn_configured():
         transaction.on_commit(partial(_purge_cdn, set(cdn_urls), tags))
+
+
+def _purge_after_commit(tags):
+    page_cache().purge(tags)
+    drop_tagged(tags)
+
+
+def expired_fragments_drop():
+    """Forget kept page parts too old to be used (the worker runs this every tick)."""
+    drop_expired()
 
 
 def pending_purges_replay():

@@ -374,10 +374,10 @@ class ArticlePage(MastheadPage):
         return super().publish(revision, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from masthead.news.selectors import article_page_data
+        from masthead.news.story import story_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(article_page_data(article=self))
+        context.update(story_context(request=request, article=self, context=context))
         return context
 
 
