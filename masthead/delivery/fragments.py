@@ -18,12 +18,16 @@ the fragment in the purging transaction and again once it commits
 only from renders for every reader (a miss in the page cache, never a signed-in view or
 a preview), only when no purge came in between render and keeping, and only while the
 shared store answers; and none is used once older than the page cache's entry lifetime.
+A thread of each process writes them once the reader has the page.
 """
 
 import functools
 import hashlib
 import json
 import logging
+import os
+import queue
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,25 +112,47 @@ def kept_fragment(name, version):
 
 def keep_fragment(name, version, parts, *, tags):
     """Keep `parts` (a dict of strings and lists, as JSON holds them) under `name`, unless
-    this render may not keep fragments or a purge came while it rendered."""
-    from masthead.delivery.models import KeptFragment, KeptFragmentTag
+    this render may not keep fragments or a purge came while it rendered.
 
+    Written by this process's keeper thread once the reader has the page, or at once
+    inside a transaction (what the render read may not be committed yet). False if not
+    kept, or not handed to the keeper (too many waiting)."""
     if not fragments_usable():
         return False
+    job = (
+        name,
+        _full_version(version),
+        json.dumps(parts),
+        sorted(set(tags)),
+        timezone.now(),
+        current_generation(),
+    )
+    if connection.in_atomic_block:
+        return _keep(*job)
+    return _keeper.submit(job)
+
+
+def flush():
+    """Wait until every fragment handed to this process's keeper is written (tests)."""
+    _keeper.flush()
+
+
+def _keep(name, version, parts, tags, rendered_at, generation):
+    from masthead.delivery.models import KeptFragment, KeptFragmentTag
+
     fragments, tagged = KeptFragment._meta.db_table, KeptFragmentTag._meta.db_table
-    tags = sorted(set(tags))
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # A kept part lost in a crash is only rendered again: the reader does not
-                # wait for its commit to reach the disk.
+                # A kept part lost in a crash is only rendered again: its commit need not
+                # wait for the disk.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute(
                 f"INSERT INTO {fragments} (name, version, parts, rendered_at)"  # noqa: S608
                 " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET"
                 " version = excluded.version, parts = excluded.parts,"
                 " rendered_at = excluded.rendered_at",
-                [name, _full_version(version), json.dumps(parts), timezone.now()],
+                [name, version, parts, rendered_at],
             )
             # Tags of an earlier render stay: one that no longer applies only drops the
             # fragment on a purge that did not need to.
@@ -140,12 +166,59 @@ def keep_fragment(name, version, parts, *, tags):
     except (IntegrityError, DatabaseError) as exc:  # e.g. SQLite busy with an editor's save
         logger.info("fragment %s not kept: %s", name, exc)
         return False
-    # A purge during the render or the keeping may have looked for this fragment before it
-    # existed; every purge changes the generation first, so look now and undo if one came.
-    if page_cache().generation_or_none() != current_generation():
+    # A purge since the render began may have looked for this fragment before it existed;
+    # every purge changes the generation first, so look now and undo if one came.
+    if page_cache().generation_or_none() != generation:
         KeptFragment.objects.filter(name=name).delete()
         return False
     return True
+
+
+class _Keeper:
+    """One thread per process writing kept fragments, so a miss's reader does not wait on
+    the database's round trips for them (as FileFront's writer does for nginx's files)."""
+
+    PENDING = 1000  # past this, a fragment is not kept (the next miss renders it again)
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = None
+        self.pid = None
+
+    def submit(self, job):
+        if self.pid != os.getpid():  # first use, or a process forked from another
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.pending = queue.Queue(self.PENDING)
+                    threading.Thread(
+                        target=self._run, args=(self.pending,), daemon=True, name="masthead-keeper"
+                    ).start()
+                    self.pid = os.getpid()
+        try:
+            self.pending.put_nowait(job)
+        except queue.Full:
+            return False
+        return True
+
+    def flush(self):
+        if self.pending is not None and self.pid == os.getpid():
+            self.pending.join()
+
+    def _run(self, pending):
+        from django.db import close_old_connections
+
+        while True:
+            job = pending.get()
+            try:
+                close_old_connections()
+                _keep(*job)
+            except Exception:
+                logger.exception("kept fragments: the keeper failed %s", job[0])
+            finally:
+                pending.task_done()
+
+
+_keeper = _Keeper()
 
 
 def drop_tagged(tags):

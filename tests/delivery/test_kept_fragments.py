@@ -190,3 +190,19 @@ def test_the_scheduler_tick_deletes_parts_too_old_to_be_used(client, site):
     KeptFragment.objects.filter(name=f"story:{story.pk}").update(rendered_at=old)
     scheduler_tick()
     assert list(KeptFragment.objects.values_list("name", flat=True)) == [f"story:{other.pk}"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_part_is_written_after_the_response(client, site):
+    """As in production (no request transaction): the keeper thread writes it."""
+    from masthead.delivery.fragments import flush
+
+    story = site["article"]
+    first = client.get(story.url)
+    flush()
+    assert KeptFragment.objects.filter(name=f"story:{story.pk}").exists()
+    _empty_page_cache()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(story.url)
+    assert again.content == first.content
+    assert len(ctx.captured_queries) <= 2
