@@ -35,6 +35,8 @@ MAX_ROUTES = 50_000
 
 def _tables():
     generation = current_generation()
+    if generation is None:  # the shared store is down: purges go unannounced, keep nothing
+        return {}, {}
     if _memory["generation"] != generation:
         with _lock:
             if _memory["generation"] != generation:
