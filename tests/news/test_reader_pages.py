@@ -153,6 +153,16 @@ def test_server_error_page_reveals_nothing(monkeypatch):
     assert "secret database detail" not in text and "Traceback" not in text
 
 
+def test_share_metadata_on_a_section_page(client):
+    """Pages other than stories share as websites, with their own canonical URL."""
+    story = factories.article()
+    section = story.get_parent().specific
+    _, doc = _doc(client, section.url)
+    assert doc.xpath("//meta[@property='og:type']/@content") == ["website"]
+    assert doc.xpath("//link[@rel='canonical']/@href") == [f"http://testserver{section.url}"]
+    assert doc.xpath("//meta[@property='og:title']/@content") == [section.title]
+
+
 def test_share_metadata_on_an_article(client):
     """Canonical URL, description, Open Graph and a 1200×630 Twitter card image."""
     story = factories.article(
