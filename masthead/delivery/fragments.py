@@ -25,9 +25,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import queue
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,6 +32,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from masthead.delivery.background import ProcessQueue
 from masthead.delivery.cache import page_cache
 from masthead.delivery.memo import current_generation, rendering_for_every_reader
 
@@ -129,7 +127,7 @@ def keep_fragment(name, version, parts, *, tags):
     )
     if connection.in_atomic_block:
         return _keep(*job)
-    return _keeper.submit(job)
+    return _keeper.submit(*job)
 
 
 def flush():
@@ -174,51 +172,15 @@ def _keep(name, version, parts, tags, rendered_at, generation):
     return True
 
 
-class _Keeper:
-    """One thread per process writing kept fragments, so a miss's reader does not wait on
-    the database's round trips for them (as FileFront's writer does for nginx's files)."""
+def _keep_after_response(*job):
+    from django.db import close_old_connections
 
-    PENDING = 1000  # past this, a fragment is not kept (the next miss renders it again)
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.pending = None
-        self.pid = None
-
-    def submit(self, job):
-        if self.pid != os.getpid():  # first use, or a process forked from another
-            with self.lock:
-                if self.pid != os.getpid():
-                    self.pending = queue.Queue(self.PENDING)
-                    threading.Thread(
-                        target=self._run, args=(self.pending,), daemon=True, name="masthead-keeper"
-                    ).start()
-                    self.pid = os.getpid()
-        try:
-            self.pending.put_nowait(job)
-        except queue.Full:
-            return False
-        return True
-
-    def flush(self):
-        if self.pending is not None and self.pid == os.getpid():
-            self.pending.join()
-
-    def _run(self, pending):
-        from django.db import close_old_connections
-
-        while True:
-            job = pending.get()
-            try:
-                close_old_connections()
-                _keep(*job)
-            except Exception:
-                logger.exception("kept fragments: the keeper failed %s", job[0])
-            finally:
-                pending.task_done()
+    close_old_connections()  # the keeper's own connection, as a request's would be
+    _keep(*job)
 
 
-_keeper = _Keeper()
+# Past this many waiting, a part is not kept (the next miss renders it again).
+_keeper = ProcessQueue(_keep_after_response, name="masthead-keeper", size=1000)
 
 
 def drop_tagged(tags):

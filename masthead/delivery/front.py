@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import queue
 import re
 import shutil
 import threading
@@ -35,6 +34,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+
+from masthead.delivery.background import ProcessQueue
 
 logger = logging.getLogger(__name__)
 
@@ -119,45 +120,22 @@ class FileFront:
         self.lock = threading.Lock()
         self.watcher = None
         self.stopped = threading.Event()
-        self.pending = None
-        self.writer_pid = None
+        self.writer = ProcessQueue(
+            lambda entry, generation: self.write(entry, generation),
+            name="masthead-front-writer",
+            size=_PENDING,
+        )
 
     # -- writing -----------------------------------------------------------------------
 
     def submit(self, entry, generation):
         """Have `write(entry, generation)` done by this process's writer thread; False if
         too many pages are waiting already."""
-        if self.writer_pid != os.getpid():  # first use, or a process forked from another
-            with self.lock:
-                if self.writer_pid != os.getpid():
-                    self.pending = queue.Queue(_PENDING)
-                    threading.Thread(
-                        target=self._write_pending,
-                        args=(self.pending,),
-                        daemon=True,
-                        name="masthead-front-writer",
-                    ).start()
-                    self.writer_pid = os.getpid()
-        try:
-            self.pending.put_nowait((entry, generation))
-        except queue.Full:
-            return False
-        return True
+        return self.writer.submit(entry, generation)
 
     def flush(self):
         """Wait until every page submitted so far is written."""
-        if self.pending is not None and self.writer_pid == os.getpid():
-            self.pending.join()
-
-    def _write_pending(self, pending):
-        while True:
-            entry, generation = pending.get()
-            try:
-                self.write(entry, generation)
-            except Exception:
-                logger.exception("page cache: the nginx front's writer failed a page")
-            finally:
-                pending.task_done()
+        self.writer.flush()
 
     def write(self, entry, generation):
         """Write `entry` into the directory of `generation` (the one its render started

@@ -41,3 +41,6 @@ class KeptFragmentTag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fragment", "tag"], name="kept_fragment_tag_once")
         ]
+
+    def __str__(self):
+        return f"{self.fragment_id} shows {self.tag}"
