@@ -17,7 +17,6 @@ the page loaded is live at exactly that URL, and all this memory is dropped when
 page cache's generation changes (every publish, move or delete, anywhere).
 """
 
-import threading
 from functools import cache
 
 from django.conf import settings
@@ -26,22 +25,15 @@ from wagtail.models import Page, Site, get_page_models
 from wagtail.views import serve as wagtail_serve
 
 from masthead.core.prepared import PreparedQuery
-from masthead.delivery.memo import current_generation, remember
+from masthead.delivery.memo import remember
 
-_lock = threading.Lock()
-_memory = {"generation": object(), "sites": {}, "routes": {}}
 MAX_ROUTES = 50_000
 
 
 def _tables():
-    generation = current_generation()
-    if generation is None:  # the shared store is down: purges go unannounced, keep nothing
-        return {}, {}
-    if _memory["generation"] != generation:
-        with _lock:
-            if _memory["generation"] != generation:
-                _memory.update(generation=generation, sites={}, routes={})
-    return _memory["sites"], _memory["routes"]
+    """host → Site and path → (page id, type), kept until the generation changes (nothing
+    is kept while the shared store is down: masthead.delivery.memo)."""
+    return remember("delivery:routing-tables", lambda: ({}, {}))
 
 
 def _site(request, sites):

@@ -51,11 +51,10 @@ def render_parts(request, context):
     template = engine.get_template(STORY_TEMPLATE).template
     values = dict(context)
     values["request"] = request
+    # The context processors, as Django's Template.render adds them, but no CSRF token:
+    # the story's part holds no form, and a token would tie it to one reader.
     for processor in engine.template_context_processors:
         values.update(processor(request))
-    # No CSRF token: the story's part holds no form, and a token would tie it to a reader.
-    values.pop("csrf_token", None)
-    values.pop("csrf_input", None)
     jinja_context = template.new_context(values)
     return {part: "".join(template.blocks[part](jinja_context)) for part in PARTS}
 
