@@ -15,10 +15,12 @@ logger = logging.getLogger(__name__)
 class ProcessQueue:
     """`handle(*job)` for each submitted job, in order, by one daemon thread per process
     (started on first use, and again in a process forked from one that had it). At most
-    `size` jobs wait: past that `submit` refuses (False) rather than hold more in memory."""
+    `size` jobs wait: past that `submit` refuses (False) rather than hold more in memory.
+    `on_idle()` runs once the thread has had no job for `idle_after` seconds."""
 
-    def __init__(self, handle, *, name, size):
+    def __init__(self, handle, *, name, size, on_idle=None, idle_after=5.0):
         self.handle, self.name, self.size = handle, name, size
+        self.on_idle, self.idle_after = on_idle, idle_after
         self.lock = threading.Lock()
         self.pending = None
         self.pid = None
@@ -45,7 +47,14 @@ class ProcessQueue:
 
     def _run(self, pending):
         while True:
-            job = pending.get()
+            try:
+                job = pending.get(timeout=self.idle_after if self.on_idle else None)
+            except queue.Empty:
+                try:
+                    self.on_idle()
+                except Exception:
+                    logger.exception("%s: going idle failed", self.name)
+                job = pending.get()
             try:
                 self.handle(*job)
             except Exception:

@@ -179,8 +179,14 @@ def _keep_after_response(*job):
     _keep(*job)
 
 
-# Past this many waiting, a part is not kept (the next miss renders it again).
-_keeper = ProcessQueue(_keep_after_response, name="masthead-keeper", size=1000)
+# Past this many waiting, a part is not kept (the next miss renders it again). An idle
+# keeper lets its database connection go.
+_keeper = ProcessQueue(
+    _keep_after_response,
+    name="masthead-keeper",
+    size=1000,
+    on_idle=lambda: connection.close(),  # this thread's connection, looked up when idle
+)
 
 
 def drop_tagged(tags):
