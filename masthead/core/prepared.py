@@ -78,8 +78,11 @@ class PreparedQuery:
         if missing:
             raise ValueError(f"prepared values not found in the SQL: {sorted(missing)}")
         # Django's iterables ask the query for a compiler and the compiler for its SQL:
-        # this thread's copies answer with the compiled ones.
+        # this thread's copies answer with the compiled ones. The compiler also works out
+        # each column's converters on every run (a story's route has sixty columns); its
+        # columns are fixed now, so once is enough.
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        compiler.get_converters = _once_per_columns(compiler.get_converters)
         return connection, queryset, compiler, sql, tuple(params), tuple(slots)
 
     def run(self, **values):
@@ -100,6 +103,21 @@ class PreparedQuery:
         )
         compiler.as_sql = lambda *args, **kwargs: (sql, bound)
         return connection, queryset, sql, bound
+
+
+def _once_per_columns(get_converters):
+    """`get_converters`, remembering its answer for each list of column expressions (the
+    compiler's own, which live as long as it does; the memo holds them too, so their ids
+    cannot be reused)."""
+    known = {}
+
+    def converters(expressions):
+        key = tuple(map(id, expressions))
+        if key not in known:
+            known[key] = (expressions, get_converters(expressions))
+        return known[key][1]
+
+    return converters
 
 
 def run_together(*runs):
