@@ -2,7 +2,8 @@
 
 Views add what they show to the cached copy with `tag_response(response, *tags)`, and
 may put `content_generation()` in validators of their own. Parts of a page that outlive
-its cache entry are kept with `kept_fragment` / `keep_fragment` (masthead.delivery.fragments).
+its cache entry are kept with `kept_fragment` / `keep_fragment`, and may be read with the
+page itself through `with_kept_fragment` (masthead.delivery.fragments).
 """
 
 
@@ -32,10 +33,16 @@ def content_generation():
     return page_cache().generation_or_none() or f"unknown-{uuid.uuid4().hex}"
 
 
-def kept_fragment(name, version):
+def kept_fragment(name, version, *, loaded_with=None):
     from masthead.delivery.fragments import kept_fragment as _kept
 
-    return _kept(name, version)
+    return _kept(name, version, loaded_with=loaded_with)
+
+
+def with_kept_fragment(queryset, prefix):
+    from masthead.delivery.fragments import with_kept_fragment as _with
+
+    return _with(queryset, prefix)
 
 
 def keep_fragment(name, version, parts, *, tags):

@@ -98,11 +98,40 @@ def _lookup():
     )
 
 
-def kept_fragment(name, version):
-    """The parts kept under `name` for `version`, or None (then render and keep them)."""
+# What with_kept_fragment adds to each row: the fragment's version, parts and render time.
+_LOADED = ("kept_fragment_version", "kept_fragment_parts", "kept_fragment_rendered_at")
+
+
+def with_kept_fragment(queryset, prefix):
+    """`queryset` with the fragment named `prefix` + each row's pk read in the same query
+    (a subquery by primary key), for kept_fragment(..., loaded_with=row): a story's miss
+    then finds its route and its kept part in one round trip."""
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Concat
+
+    from masthead.delivery.models import KeptFragment
+
+    name = Concat(Value(prefix), Cast(OuterRef("pk"), output_field=CharField()))
+    kept = KeptFragment.objects.filter(name=name)
+    return queryset.annotate(
+        **{
+            attr: Subquery(kept.values(field)[:1])
+            for attr, field in zip(_LOADED, ("version", "parts", "rendered_at"), strict=True)
+        }
+    )
+
+
+def kept_fragment(name, version, *, loaded_with=None):
+    """The parts kept under `name` for `version`, or None (then render and keep them).
+    `loaded_with`: a row of a with_kept_fragment queryset, which holds them already."""
     if not fragments_usable():
         return None
-    found = _lookup().run(name=name, version=_full_version(version))
+    version = _full_version(version)
+    if loaded_with is not None and hasattr(loaded_with, _LOADED[0]):
+        kept_version, parts, rendered_at = (getattr(loaded_with, attr) for attr in _LOADED)
+        found = [(parts, rendered_at)] if kept_version == version else []
+    else:
+        found = _lookup().run(name=name, version=version)
     if not found or found[0][1] < _oldest_usable():
         return None
     return json.loads(found[0][0])

@@ -318,8 +318,14 @@ class ArticlePage(MastheadPage):
     @classmethod
     def serving_queryset(cls):
         """How the page is loaded to be served (masthead.delivery.routing): one query with
-        what the template shows alongside the story's own fields."""
-        return cls.objects.select_related("lead_image", "comment_thread")
+        what the template shows alongside the story's own fields, and the story's kept
+        part (masthead.news.story)."""
+        from masthead.delivery import with_kept_fragment
+        from masthead.news.story import FRAGMENT_PREFIX
+
+        return with_kept_fragment(
+            cls.objects.select_related("lead_image", "comment_thread"), FRAGMENT_PREFIX
+        )
 
     @property
     def kicker_label(self):

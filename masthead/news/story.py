@@ -17,6 +17,7 @@ from django.template import engines
 from masthead.delivery import keep_fragment, kept_fragment, tag_context
 
 STORY_TEMPLATE = "news/story.html"
+FRAGMENT_PREFIX = "story:"
 PARTS = ("meta", "head", "article")
 _PAGE_LINK = re.compile(r'linktype=\\?"page\\?" id=\\?"(\d+)\\?"')
 
@@ -26,8 +27,9 @@ def story_context(*, request, article, context):
     kept or rendered now), "More on this" (`related`) and the tags of what the part shows."""
     from masthead.news.selectors import article_page_data, related_articles
 
-    name, version = f"story:{article.pk}", _version(article)
-    kept = kept_fragment(name, version)
+    name, version = f"{FRAGMENT_PREFIX}{article.pk}", _version(article)
+    # Routing loaded the story with its kept part (ArticlePage.serving_queryset).
+    kept = kept_fragment(name, version, loaded_with=article)
     if kept is not None:
         tag_context(context, *kept["tags"])
         related = related_articles(article=article, topic_ids=kept["topic_ids"])
