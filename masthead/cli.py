@@ -161,30 +161,40 @@ def cmd_serve(args):
 
 def scheduler_tick():
     """One pass: purges the page cache could not make while its store was down, pages to
-    publish/unpublish on schedule, the newsletter's periodic check, then kept page parts
-    too old to be used."""
+    publish/unpublish on schedule, the newsletter's periodic check (scheduled editions,
+    daily digests, sends whose worker died), then kept page parts too old to be used.
+
+    A job that fails is logged and the others still run: a story that cannot go live
+    must not hold back a scheduled edition. False if any failed."""
+    import logging
+
     from masthead.delivery.services import expired_fragments_drop, pending_purges_replay
     from masthead.news.services import scheduled_pages_publish
     from masthead.newsletter.services import newsletter_run_scheduled
 
-    pending_purges_replay()
-    scheduled_pages_publish()
-    # Scheduled editions, daily digests, and sends whose worker died (lease ran out).
-    newsletter_run_scheduled()
-    expired_fragments_drop()
+    ok = True
+    for job in (
+        pending_purges_replay,
+        scheduled_pages_publish,
+        newsletter_run_scheduled,
+        expired_fragments_drop,
+    ):
+        try:
+            job()
+        except Exception:  # noqa: BLE001 - logged; the next tick tries again
+            logging.getLogger("masthead.scheduler").exception(
+                "Scheduled job %s failed", job.__name__
+            )
+            ok = False
+    return ok
 
 
 def scheduler_loop(stop_event, interval):
     """Run scheduler_tick now and every `interval` seconds until stop_event is set."""
-    import logging
-
     from django.db import close_old_connections
 
     while True:
-        try:
-            scheduler_tick()
-        except Exception:  # noqa: BLE001 - the loop must survive a bad run; it is logged
-            logging.getLogger("masthead.scheduler").exception("Scheduled publishing failed")
+        scheduler_tick()
         if stop_event.wait(interval):
             return
         # As at the end of a request: drop connections that broke or outlived CONN_MAX_AGE.

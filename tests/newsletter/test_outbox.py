@@ -126,3 +126,26 @@ def test_the_workers_scheduler_pass_runs_the_newsletter_check(
     with django_capture_on_commit_callbacks(execute=True):
         scheduler_tick()
     assert len(mailoutbox) == 1
+
+
+def test_a_failing_scheduler_job_does_not_hold_back_the_newsletter(
+    mailoutbox, time_machine, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """Scheduled publishing breaking (say, on a story it cannot load) is logged, and the
+    same pass still sends the due edition."""
+    from masthead.cli import scheduler_tick
+    from masthead.news import services as news_services
+
+    def scheduled_pages_publish():
+        raise RuntimeError("revision could not be loaded")
+
+    monkeypatch.setattr(news_services, "scheduled_pages_publish", scheduled_pages_publish)
+    edition, _ = edition_with_readers(readers=1, images=False)
+    when = timezone.now() + timedelta(minutes=5)
+    services.edition_schedule(edition_id=edition.pk, when=when)
+    time_machine.move_to(when + timedelta(seconds=1), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scheduler_tick() is False
+    assert len(mailoutbox) == 1
+    assert "Scheduled job scheduled_pages_publish failed" in caplog.text
+    assert "revision could not be loaded" in caplog.text
