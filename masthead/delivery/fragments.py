@@ -25,6 +25,7 @@ import functools
 import hashlib
 import json
 import logging
+import weakref
 from datetime import timedelta
 from pathlib import Path
 
@@ -164,48 +165,67 @@ def flush():
     _keeper.flush()
 
 
-def _keep(name, version, parts, tags, rendered_at, generation):
-    from masthead.delivery.models import KeptFragment, KeptFragmentTag
-
-    fragments, tagged = KeptFragment._meta.db_table, KeptFragmentTag._meta.db_table
+def _keep(name, version, parts, tags, rendered_at, generation, *, own_connection=False):
+    """Write one fragment and its tags; `own_connection`: the keeper thread's, which no
+    reader's write shares."""
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # A kept part lost in a crash is only rendered again: its commit need not
-                # wait for the disk.
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.execute(
-                f"INSERT INTO {fragments} (name, version, parts, rendered_at)"  # noqa: S608
-                " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET"
-                " version = excluded.version, parts = excluded.parts,"
-                " rendered_at = excluded.rendered_at",
-                [name, version, parts, rendered_at],
-            )
-            # Tags of an earlier render stay: one that no longer applies only drops the
-            # fragment on a purge that did not need to.
-            if tags:
-                cursor.execute(
-                    f"INSERT INTO {tagged} (fragment_id, tag) VALUES "  # noqa: S608
-                    + ", ".join(["(%s, %s)"] * len(tags))
-                    + " ON CONFLICT DO NOTHING",
-                    [value for tag in tags for value in (name, tag)],
-                )
+        if own_connection and connection.vendor == "postgresql":
+            _write_at_once(name, version, parts, tags, rendered_at)
+        else:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_UPSERT, [name, version, parts, rendered_at])
+                # Tags of an earlier render stay: one that no longer applies only drops the
+                # fragment on a purge that did not need to.
+                if tags:
+                    cursor.execute(
+                        f"INSERT INTO {_TAGS} (fragment_id, tag) VALUES "  # noqa: S608
+                        + ", ".join(["(%s, %s)"] * len(tags))
+                        + " ON CONFLICT DO NOTHING",
+                        [value for tag in tags for value in (name, tag)],
+                    )
     except (IntegrityError, DatabaseError) as exc:  # e.g. SQLite busy with an editor's save
         logger.info("fragment %s not kept: %s", name, exc)
         return False
     # A purge since the render began may have looked for this fragment before it existed;
     # every purge changes the generation first, so look now and undo if one came.
     if page_cache().generation_or_none() != generation:
+        from masthead.delivery.models import KeptFragment
+
         KeptFragment.objects.filter(name=name).delete()
         return False
     return True
+
+
+_FRAGMENTS, _TAGS = "delivery_keptfragment", "delivery_keptfragmenttag"
+_UPSERT = (
+    f"INSERT INTO {_FRAGMENTS} (name, version, parts, rendered_at)"  # noqa: S608
+    " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET"
+    " version = excluded.version, parts = excluded.parts, rendered_at = excluded.rendered_at"
+)
+# Fragments whose commits do not wait for the disk: a part lost in a crash of the
+# database server is only rendered again.
+_LAZY_COMMIT = weakref.WeakSet()
+
+
+def _write_at_once(name, version, parts, tags, rendered_at):
+    """The fragment and its tags in one statement, one round trip, on PostgreSQL."""
+    with connection.cursor() as cursor:
+        if connection.connection not in _LAZY_COMMIT:
+            cursor.execute("SET synchronous_commit TO OFF")  # this connection's, for good
+            _LAZY_COMMIT.add(connection.connection)
+        cursor.execute(
+            f"WITH kept AS ({_UPSERT} RETURNING name)"  # noqa: S608
+            f" INSERT INTO {_TAGS} (fragment_id, tag)"
+            " SELECT kept.name, tag FROM kept, unnest(%s::text[]) AS tag ON CONFLICT DO NOTHING",
+            [name, version, parts, rendered_at, tags],
+        )
 
 
 def _keep_after_response(*job):
     from django.db import close_old_connections
 
     close_old_connections()  # the keeper's own connection, as a request's would be
-    _keep(*job)
+    _keep(*job, own_connection=True)
 
 
 # Past this many waiting, a part is not kept (the next miss renders it again). An idle

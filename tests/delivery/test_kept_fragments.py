@@ -11,6 +11,7 @@ from wagtail.rich_text import RichText
 
 from masthead.delivery.cache import page_cache
 from masthead.delivery.models import KeptFragment
+from masthead.delivery.services import page_cache_purge
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +205,6 @@ def test_outside_a_transaction_the_part_is_written_after_the_response(client, si
         again = client.get(story.url)
     assert again.content == first.content
     assert len(ctx.captured_queries) <= 2
+    # Written with its tags: a purge of what the part shows drops it.
+    page_cache_purge(tags={f"author:{site['author'].pk}"})
+    assert not KeptFragment.objects.filter(name=f"story:{story.pk}").exists()
