@@ -21,6 +21,7 @@ shared store answers; and none is used once older than the page cache's entry li
 A thread of each process writes them once the reader has the page.
 """
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -167,18 +168,35 @@ def flush():
 
 def _keep(name, version, parts, tags, rendered_at, generation, *, own_connection=False):
     """Write one fragment and its tags; `own_connection`: the keeper thread's, which no
-    reader's write shares."""
+    reader's write shares, so its commits need not wait for the disk (a part lost in a
+    crash of the database server is only rendered again)."""
+    upsert, tagged = _statements()
+    postgresql = connection.vendor == "postgresql"
+    # On PostgreSQL one statement, atomic by itself outside a transaction (inside one, a
+    # savepoint keeps a failure from breaking the rest of it).
+    alone = postgresql and not connection.in_atomic_block
     try:
-        if own_connection and connection.vendor == "postgresql":
-            _write_at_once(name, version, parts, tags, rendered_at)
-        else:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_UPSERT, [name, version, parts, rendered_at])
-                # Tags of an earlier render stay: one that no longer applies only drops the
-                # fragment on a purge that did not need to.
+        with (
+            contextlib.nullcontext() if alone else transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            if own_connection and postgresql and connection.connection not in _LAZY_COMMIT:
+                cursor.execute("SET synchronous_commit TO OFF")  # for good
+                _LAZY_COMMIT.add(connection.connection)
+            # Tags of an earlier render stay: one that no longer applies only drops the
+            # fragment on a purge that did not need to.
+            if postgresql:
+                cursor.execute(
+                    f"WITH kept AS ({upsert} RETURNING name) INSERT INTO {tagged}"  # noqa: S608
+                    " (fragment_id, tag) SELECT kept.name, tag FROM kept,"
+                    " unnest(%s::text[]) AS tag ON CONFLICT DO NOTHING",
+                    [name, version, parts, rendered_at, tags],
+                )
+            else:
+                cursor.execute(upsert, [name, version, parts, rendered_at])
                 if tags:
                     cursor.execute(
-                        f"INSERT INTO {_TAGS} (fragment_id, tag) VALUES "  # noqa: S608
+                        f"INSERT INTO {tagged} (fragment_id, tag) VALUES "  # noqa: S608
                         + ", ".join(["(%s, %s)"] * len(tags))
                         + " ON CONFLICT DO NOTHING",
                         [value for tag in tags for value in (name, tag)],
@@ -196,29 +214,21 @@ def _keep(name, version, parts, tags, rendered_at, generation, *, own_connection
     return True
 
 
-_FRAGMENTS, _TAGS = "delivery_keptfragment", "delivery_keptfragmenttag"
-_UPSERT = (
-    f"INSERT INTO {_FRAGMENTS} (name, version, parts, rendered_at)"  # noqa: S608
-    " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET"
-    " version = excluded.version, parts = excluded.parts, rendered_at = excluded.rendered_at"
-)
-# Fragments whose commits do not wait for the disk: a part lost in a crash of the
-# database server is only rendered again.
+@functools.cache
+def _statements():
+    """(the fragment's upsert, the tags' table), from the models."""
+    from masthead.delivery.models import KeptFragment, KeptFragmentTag
+
+    upsert = (
+        f"INSERT INTO {KeptFragment._meta.db_table} (name, version, parts, rendered_at)"  # noqa: S608
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET version = excluded.version,"
+        " parts = excluded.parts, rendered_at = excluded.rendered_at"
+    )
+    return upsert, KeptFragmentTag._meta.db_table
+
+
+# The keeper's connections, once set not to wait for the disk on commit.
 _LAZY_COMMIT = weakref.WeakSet()
-
-
-def _write_at_once(name, version, parts, tags, rendered_at):
-    """The fragment and its tags in one statement, one round trip, on PostgreSQL."""
-    with connection.cursor() as cursor:
-        if connection.connection not in _LAZY_COMMIT:
-            cursor.execute("SET synchronous_commit TO OFF")  # this connection's, for good
-            _LAZY_COMMIT.add(connection.connection)
-        cursor.execute(
-            f"WITH kept AS ({_UPSERT} RETURNING name)"  # noqa: S608
-            f" INSERT INTO {_TAGS} (fragment_id, tag)"
-            " SELECT kept.name, tag FROM kept, unnest(%s::text[]) AS tag ON CONFLICT DO NOTHING",
-            [name, version, parts, rendered_at, tags],
-        )
 
 
 def _keep_after_response(*job):
