@@ -56,7 +56,7 @@ def server_command(host, port, workers, *, server=None, threads=None):
     """
     server = server or os.environ.get("MASTHEAD_SERVER", "granian")
     # One thread per process: a second one contends for the GIL on every miss
-    # (docs/performance.md: 720-830 against 470-550 misses/s at -c50 on 2 cores).
+    # (docs/performance.md, eleventh session: 315 against 242 kept misses/s at -c50).
     threads = threads or int(os.environ.get("WEB_THREADS", "1"))
     if server == "gunicorn":
         return [

@@ -337,7 +337,7 @@ class Entry:
         body = self.bodies[None]
         if encoding == "br":
             # A window just larger than the body: the encoder's tables are then sized to
-            # the page, not to the 4 MB default (docs/performance.md: a fifth less time).
+            # the page, not to the 4 MB default (docs/performance.md, eleventh session).
             data = brotli.compress(body, quality=5, lgwin=_brotli_window(len(body)))
         else:
             data = gzip.compress(body, compresslevel=6, mtime=0)
