@@ -10,7 +10,7 @@ class DeliveryConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
         from django.test.signals import setting_changed
         from wagtail.images import get_image_model
-        from wagtail.models import Page, PageViewRestriction, Site
+        from wagtail.models import Page, PageViewRestriction, Site, get_page_models
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from masthead.delivery import receivers
@@ -19,6 +19,13 @@ class DeliveryConfig(AppConfig):
         page_unpublished.connect(receivers.page_changed, dispatch_uid="delivery-unpublished")
         post_page_move.connect(receivers.page_moved, dispatch_uid="delivery-moved")
         post_delete.connect(receivers.page_deleted, sender=Page, dispatch_uid="delivery-deleted")
+        for model in get_page_models():
+            if model.allowed_subpage_models():
+                pre_save.connect(
+                    receivers.navigation_will_change,
+                    sender=model,
+                    dispatch_uid=f"delivery-navigation-{model._meta.label}",
+                )
         author = apps.get_model("news", "Author")
         pre_save.connect(
             receivers.slug_will_change, sender=author, dispatch_uid="delivery-author-slug"

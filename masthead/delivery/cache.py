@@ -53,6 +53,9 @@ def _timed_out(exc):
 
 
 TAGS_ATTR = "_masthead_cache_tags"
+# The CDN's index of every URL stored (PageCache.note_for_cdn): a broad tag, never a
+# precise one, so its name cannot clash with one.
+EVERYWHERE = "all"
 CACHEABLE_STATUSES = frozenset({200})
 # Headers computed per representation, or never replayed to another reader.
 _DROPPED_HEADERS = frozenset(
@@ -702,10 +705,11 @@ class PageCache:
     # plus its Cache-Control lifetime), so no purge is needed past that.
 
     def note_for_cdn(self, entry):
-        """Note `entry`'s URL under each of its precise tags (one Redis command)."""
-        tags = self._cdn_tags(entry.tags)
-        if not tags:
+        """Note `entry`'s URL under each of its precise tags, and among every URL stored
+        (EVERYWHERE), in one Redis command."""
+        if not self.config.cdn_index:
             return
+        tags = [*self._cdn_tags(entry.tags), EVERYWHERE]
         now = time.time()
         ttl = self.config.timeout + entry.shared_lifetime()
         store = self.store
@@ -725,9 +729,12 @@ class PageCache:
             # the CDN until its s-maxage.
             logger.exception("page cache: could not note %s for the CDN", entry.key)
 
-    def cdn_urls(self, tags):
-        """URLs a CDN may hold that were stored under any of `tags` (precise tags only)."""
-        tags = self._cdn_tags(tags)
+    def cdn_urls(self, tags, *, everywhere=False):
+        """URLs a CDN may hold that were stored under any of `tags` (precise tags only), or
+        every URL it may hold (`everywhere`)."""
+        if not self.config.cdn_index:
+            return []
+        tags = [EVERYWHERE] if everywhere else self._cdn_tags(tags)
         if not tags:
             return []
         store = self.store
@@ -743,10 +750,7 @@ class PageCache:
         return sorted({url.decode() for urls in found for url in urls})
 
     def _cdn_tags(self, tags):
-        """The precise ones of `tags` (the broad ones are on every listing of their kind),
-        or none on a site without a CDN index."""
-        if not self.config.cdn_index:
-            return []
+        """The precise ones of `tags` (the broad ones are on every listing of their kind)."""
         return sorted(t for t in tags if t not in self.config.broad_tags)
 
     def _cdn_key(self, tag):

@@ -1,13 +1,17 @@
 """Signal receivers: each publishing event becomes a purge (thin; the work is in services)."""
 
 from masthead.delivery.services import (
+    NAVIGATION_BEFORE_ATTR,
     SLUG_BEFORE_ATTR,
     STORY_IDS_ATTR,
     author_cdn_purge,
     author_purge_tags,
     cdn_configured,
     changed_pages_cdn_urls,
+    holds_pages,
     image_pages,
+    navigation_before_save,
+    navigation_changed,
     page_cache_purge,
     page_purge_tags,
     slug_before_save,
@@ -20,8 +24,17 @@ def page_changed(sender, instance, **kwargs):
     """page_published / page_unpublished (publishing a correction is a publish too; Wagtail
     unpublishes a live page just before deleting it, so a deletion purges here too)."""
     page_cache_purge(
-        tags=page_purge_tags(page=instance), cdn_urls=changed_pages_cdn_urls(pages=[instance])
+        tags=page_purge_tags(page=instance),
+        cdn_urls=changed_pages_cdn_urls(pages=[instance]),
+        cdn_everywhere=navigation_changed(page=instance),
     )
+
+
+def navigation_will_change(sender, instance, raw=False, **kwargs):
+    """pre_save of a front page or section: what the navigation showed of it, for the CDN
+    purge after a publish to compare with (here every page is purged anyway)."""
+    if not raw and cdn_configured():
+        setattr(instance, NAVIGATION_BEFORE_ATTR, navigation_before_save(page=instance))
 
 
 def page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
@@ -36,6 +49,8 @@ def page_moved(sender, instance, url_path_before=None, parent_page_before=None, 
         cdn_urls=changed_pages_cdn_urls(
             pages=[instance], old_url=old_url, old_parent=parent_page_before
         ),
+        # A moved section takes its stories' URLs and every page's breadcrumbs below it.
+        cdn_everywhere=holds_pages(instance),
     )
 
 
@@ -91,8 +106,9 @@ def image_changed(sender, instance, **kwargs):
 
 def site_structure_changed(sender, **kwargs):
     """A view restriction or a site changed: which pages anonymous readers may see, and
-    where, changes across the tree (rare: a full purge; site-wide memory goes with it)."""
-    page_cache_purge(tags={"all"})
+    where, changes across the tree (rare: a full purge, in the CDN too; site-wide memory
+    goes with it)."""
+    page_cache_purge(tags={"all"}, cdn_everywhere=True)
 
 
 def comment_approved(sender, comment=None, article_id=None, **kwargs):

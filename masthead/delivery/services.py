@@ -21,12 +21,13 @@ from masthead.delivery.routing import site_root_paths
 LISTING_TAGS = ("authors", "topics", "feeds", "sitemaps", "search")
 
 
-def page_cache_purge(*, tags, cdn_urls=()):
+def page_cache_purge(*, tags, cdn_urls=(), cdn_everywhere=False):
     """Purge entries carrying any of `tags` now, and again once the transaction commits
     (a render between the two may have read the data from before the commit); the
     fragments kept for them go at both times too (masthead.delivery.fragments). With a
     CDN, one purge there after the commit: `cdn_urls` (changed_pages_cdn_urls) and the
-    URLs noted under those tags."""
+    URLs noted under those tags, or with `cdn_everywhere` every URL noted (a change
+    every page shows: the navigation, the newsletter signup box)."""
     tags = set(tags)
     if not tags:
         return
@@ -34,7 +35,7 @@ def page_cache_purge(*, tags, cdn_urls=()):
     drop_tagged(tags)
     transaction.on_commit(lambda: _purge_after_commit(tags))
     if cdn_configured():
-        transaction.on_commit(partial(_purge_cdn, set(cdn_urls), tags))
+        transaction.on_commit(partial(_purge_cdn, set(cdn_urls), tags, everywhere=cdn_everywhere))
 
 
 def _purge_after_commit(tags):
@@ -64,7 +65,7 @@ def page_purge_tags(*, page, old_path=None):
     A page that can hold other pages (the front page, a section) appears in the navigation
     and breadcrumbs of everything below it, so changing one purges everything.
     """
-    if page.specific_class is None or page.specific_class.allowed_subpage_models():
+    if holds_pages(page):
         return {"all"}
     tags = {f"page:{page.pk}", *LISTING_TAGS}
     tags.update(f"tree:{pk}" for pk in _ancestor_ids(page.path, old_path))
@@ -116,6 +117,9 @@ FEED_FORMATS = ("rss", "atom", "json")
 # the slug an author or a topic had before a save, the stories a deleted topic had.
 SLUG_BEFORE_ATTR = "_masthead_slug_before"
 STORY_IDS_ATTR = "_masthead_story_ids"
+# And what a page holding others showed of itself in the navigation before a save.
+NAVIGATION_BEFORE_ATTR = "_masthead_navigation_before"
+_NOT_SEEN = object()
 
 
 def cdn_configured():
@@ -252,6 +256,37 @@ def cdn_purge_now(*, urls):
         purge_urls_from_cache_task.call(urls)
 
 
+def holds_pages(page):
+    """Whether `page` is the front page or a section: a page others sit below."""
+    model = page.specific_class
+    return model is None or bool(model.allowed_subpage_models())
+
+
+def navigation_before_save(*, page):
+    """What every page shows of a front page or section as stored before a save: the
+    title and slug the navigation and breadcrumbs name and link, and whether it is live
+    (None for a new page)."""
+    if page.pk is None:
+        return None
+    return Page.objects.filter(pk=page.pk).values("title", "slug", "live").first()
+
+
+def navigation_changed(*, page):
+    """Whether a front page or section just published or unpublished shows differently on
+    every page: first published, unpublished, or live under a new title or slug (the
+    site navigation names the top-level sections; every story's breadcrumbs name the
+    pages above it). Republishing with only its own content changed (a section's intro,
+    the front page's lead) shows on no other page. Unknown (no pre_save seen): True."""
+    if not holds_pages(page):
+        return False
+    before = getattr(page, NAVIGATION_BEFORE_ATTR, _NOT_SEEN)
+    if before is _NOT_SEEN:
+        return True
+    if not page.live:  # unpublished, or published to go live later (it shows nowhere yet)
+        return bool(before and before["live"])
+    return before is None or before != {"title": page.title, "slug": page.slug, "live": True}
+
+
 def slug_before_save(*, instance):
     if instance.pk is None:
         return None
@@ -341,10 +376,16 @@ def _listing_urls():
     return [base + path for path in settings.MASTHEAD_PAGE_CACHE_CDN_LISTING_PATHS]
 
 
-def _purge_cdn(urls, tags):
+def _purge_cdn(urls, tags, *, everywhere=False):
     """Tell the CDN `urls` and every URL stored here under `tags` whose copy it may still
     hold (PageCache.cdn_urls): listing pages past the first, "More on this" under other
-    stories, search results, the page of an author or topic since taken off the story."""
+    stories, search results, the page of an author or topic since taken off the story.
+    Every URL noted (`everywhere`) may be tens of thousands: the task worker reads them."""
+    if everywhere:
+        from masthead.delivery.tasks import cdn_purge_everywhere
+
+        cdn_purge_everywhere.enqueue(sorted(urls))
+        return
     urls = urls | set(page_cache().cdn_urls(tags))
     if urls:
         _queue_cdn_purge(sorted(urls))

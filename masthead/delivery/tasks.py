@@ -1,5 +1,6 @@
 """Background work of delivery, run by the task worker (`masthead worker`): CDN purges
-whose URLs take reading many stories (a renamed author or topic)."""
+whose URLs take reading many stories (a renamed author or topic) or every URL noted (a
+renamed section)."""
 
 from django_tasks import task
 
@@ -20,3 +21,13 @@ def cdn_purge_topic(topic_id, slugs, story_ids=None):
     from masthead.delivery.services import cdn_purge_now, topic_cdn_urls
 
     cdn_purge_now(urls=topic_cdn_urls(topic_id=topic_id, slugs=slugs, story_ids=story_ids))
+
+
+@task()
+def cdn_purge_everywhere(urls):
+    """Purge from the CDN `urls` and every URL it may still hold a copy of (each noted as
+    it was stored here: PageCache.note_for_cdn), for a change every page shows."""
+    from masthead.delivery.cache import page_cache
+    from masthead.delivery.services import cdn_purge_now
+
+    cdn_purge_now(urls=[*urls, *page_cache().cdn_urls((), everywhere=True)])

@@ -67,7 +67,8 @@ def member_newsletter_data(sender, member, **kwargs):
 
 def purge_pages_with_signup_box(sender, **kwargs):
     """Cached article pages carry the signup box with its list choices: refresh them all.
-    Lists change rarely, so a full purge is cheaper than tagging every article with them."""
+    Lists change rarely, so a full purge (in the CDN too) is cheaper than tagging every
+    article with them."""
     from masthead.delivery.services import page_cache_purge
 
-    page_cache_purge(tags=["all"])
+    page_cache_purge(tags=["all"], cdn_everywhere=True)

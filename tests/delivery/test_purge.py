@@ -652,3 +652,65 @@ def test_a_reader_gets_the_page_when_redis_refuses_the_cdn_note(
     response = client.get(site["article"].url)
     assert response.status_code == 200 and b"Cranes return to the quay" in response.content
     assert any("could not note" in r.getMessage() for r in caplog.records)
+
+
+@needs_redis
+def test_the_cdn_is_told_every_page_it_may_hold_when_a_section_is_renamed(
+    site, settings, cdn, client, django_capture_on_commit_callbacks
+):
+    """Every page names the top-level sections in its navigation: renaming one tells the
+    CDN every URL it may hold a copy of, a story in another section and a search page
+    included. Republishing the section with only its intro changed shows on no other
+    page, and tells the CDN nothing of them."""
+    port, received = cdn
+    _use_cdn(settings, port)
+    elsewhere = factories.article(
+        factories.section(title="Business", slug="business"), title="Freight rates climb"
+    )
+    shown = [elsewhere.url, "/search/?q=freight", "/topics/shipping/", site["article"].url]
+    _prime(client, shown)
+    section = site["section"]
+    received.clear()  # the new section's own purges
+
+    section.intro = "Ships, cranes and the people who work them."
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save_revision().publish()
+    told = {path for _, path in received}
+    assert section.url in told and not told & {elsewhere.url, "/search/?q=freight"}
+    assert _shows(client, elsewhere.url, "Freight rates climb")  # the cache here refills
+
+    received.clear()
+    section.title = "Port and Harbour"
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save_revision().publish()
+    assert set(shown) <= {path for _, path in received}
+    assert _shows(client, elsewhere.url, "Port and Harbour")
+
+
+@needs_redis
+def test_the_cdn_is_told_every_page_it_may_hold_when_a_section_is_unpublished(
+    site, settings, cdn, client, django_capture_on_commit_callbacks
+):
+    """An unpublished section leaves every page's navigation: the CDN hears of them all."""
+    port, received = cdn
+    _use_cdn(settings, port)
+    business = factories.section(title="Business", slug="business")
+    _prime(client, [site["article"].url, "/authors/ines-varga/"])
+    with django_capture_on_commit_callbacks(execute=True):
+        business.unpublish()
+    assert {site["article"].url, "/authors/ines-varga/"} <= {path for _, path in received}
+    assert not _shows(client, site["article"].url, ">Business<")
+
+
+@needs_redis
+def test_the_cdn_is_told_every_page_it_may_hold_when_a_newsletter_list_changes(
+    site, settings, cdn, client, django_capture_on_commit_callbacks
+):
+    """Story pages carry the newsletter signup box with its lists: a new list reaches the
+    copies in the CDN too."""
+    port, received = cdn
+    _use_cdn(settings, port)
+    _prime(client, [site["article"].url])
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.newsletter_list(name="Harbour Weekly")
+    assert site["article"].url in {path for _, path in received}
