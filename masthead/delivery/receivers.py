@@ -2,6 +2,7 @@
 
 from masthead.delivery.services import (
     NAVIGATION_BEFORE_ATTR,
+    NAVIGATION_FIELDS,
     SLUG_BEFORE_ATTR,
     STORY_IDS_ATTR,
     author_cdn_purge,
@@ -30,11 +31,15 @@ def page_changed(sender, instance, **kwargs):
     )
 
 
-def navigation_will_change(sender, instance, raw=False, **kwargs):
+def navigation_will_change(sender, instance, raw=False, update_fields=None, **kwargs):
     """pre_save of a front page or section: what the navigation showed of it, for the CDN
-    purge after a publish to compare with (here every page is purged anyway)."""
-    if not raw and cdn_configured():
-        setattr(instance, NAVIGATION_BEFORE_ATTR, navigation_before_save(page=instance))
+    purge after a publish to compare with (here every page is purged anyway). Publishing
+    and unpublishing save every field; a draft's save (update_fields) changes none of it."""
+    if raw or not cdn_configured():
+        return
+    if update_fields is not None and not set(update_fields) & set(NAVIGATION_FIELDS):
+        return
+    setattr(instance, NAVIGATION_BEFORE_ATTR, navigation_before_save(page=instance))
 
 
 def page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):

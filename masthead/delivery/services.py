@@ -262,13 +262,15 @@ def holds_pages(page):
     return model is None or bool(model.allowed_subpage_models())
 
 
+# What every page shows of a front page or section: the title and slug the navigation and
+# breadcrumbs name and link, and whether it is live.
+NAVIGATION_FIELDS = ("title", "slug", "live")
+
+
 def navigation_before_save(*, page):
-    """What every page shows of a front page or section as stored before a save: the
-    title and slug the navigation and breadcrumbs name and link, and whether it is live
-    (None for a new page)."""
-    if page.pk is None:
-        return None
-    return Page.objects.filter(pk=page.pk).values("title", "slug", "live").first()
+    """NAVIGATION_FIELDS of a front page or section as stored before a save (None for a
+    new page)."""
+    return _stored(page, *NAVIGATION_FIELDS)
 
 
 def navigation_changed(*, page):
@@ -284,14 +286,19 @@ def navigation_changed(*, page):
         return True
     if not page.live:  # unpublished, or published to go live later (it shows nowhere yet)
         return bool(before and before["live"])
-    return before is None or before != {"title": page.title, "slug": page.slug, "live": True}
+    return before is None or before != {f: getattr(page, f) for f in NAVIGATION_FIELDS}
 
 
 def slug_before_save(*, instance):
+    stored = _stored(instance, "slug")
+    return stored and stored["slug"]
+
+
+def _stored(instance, *fields):
+    """`fields` of `instance` as its row holds them (None for a new one): one query."""
     if instance.pk is None:
         return None
-    manager = type(instance)._default_manager
-    return manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    return type(instance)._default_manager.filter(pk=instance.pk).values(*fields).first()
 
 
 def topic_story_ids(*, topic):
