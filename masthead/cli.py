@@ -12,7 +12,8 @@ import threading
 import time
 
 DEFAULT_SETTINGS = "masthead.settings.dev"
-SCHEDULER_INTERVAL = 10  # seconds between checks for scheduled go-live / expiry
+SCHEDULER_INTERVAL = 10  # seconds between the worker's scheduled jobs (expiry, newsletter)
+SCHEDULER_POLL = 1.0  # seconds between looks for the next scheduled go-live time
 
 
 def _setup_django():
@@ -166,39 +167,79 @@ def scheduler_tick():
 
     A job that fails is logged and the others still run: a story that cannot go live
     must not hold back a scheduled edition. False if any failed."""
-    import logging
-
     from masthead.delivery.services import expired_fragments_drop, pending_purges_replay
     from masthead.news.services import scheduled_pages_publish
     from masthead.newsletter.services import newsletter_run_scheduled
 
-    ok = True
-    for job in (
-        pending_purges_replay,
-        scheduled_pages_publish,
-        newsletter_run_scheduled,
-        expired_fragments_drop,
-    ):
-        try:
-            job()
-        except Exception:  # noqa: BLE001 - logged; the next tick tries again
-            logging.getLogger("masthead.scheduler").exception(
-                "Scheduled job %s failed", job.__name__
-            )
-            ok = False
-    return ok
+    ran = [
+        _run_job(job)
+        for job in (
+            pending_purges_replay,
+            scheduled_pages_publish,
+            newsletter_run_scheduled,
+            expired_fragments_drop,
+        )
+    ]
+    return all(ran)
 
 
-def scheduler_loop(stop_event, interval):
-    """Run scheduler_tick now and every `interval` seconds until stop_event is set."""
+def _run_job(job):
+    """Run one scheduled job; a failure is logged (the next tick tries again). True if it ran."""
+    import logging
+
+    try:
+        job()
+    except Exception:  # noqa: BLE001 - logged; the next tick tries again
+        logging.getLogger("masthead.scheduler").exception("Scheduled job %s failed", job.__name__)
+        return False
+    return True
+
+
+def _read_or_none(read):
+    """What `read` returns, or None when the database cannot say (the tick logs outages)."""
+    from django.db import DatabaseError
+
+    try:
+        return read()
+    except DatabaseError:
+        return None
+
+
+def scheduler_loop(stop_event, interval, poll=SCHEDULER_POLL):
+    """Run scheduler_tick now and every `interval` seconds until stop_event is set.
+
+    Between ticks a scheduled page goes live at its go-live time, not at the next tick:
+    every `poll` seconds the loop reads the next go-live time (so a story scheduled a moment
+    ago is seen too) and wakes for it. Expiry times are read at each tick and kept too."""
     from django.db import close_old_connections
+    from django.utils import timezone
+
+    from masthead.news import selectors, services
 
     while True:
         scheduler_tick()
-        if stop_event.wait(interval):
-            return
-        # As at the end of a request: drop connections that broke or outlived CONN_MAX_AGE.
-        close_old_connections()
+        next_tick = time.monotonic() + interval
+        expiry = _read_or_none(selectors.next_expiry)
+        # A page still due after a publish (another worker holds the scheduler, or it
+        # failed) is tried again after a poll, not at once.
+        tried = False
+        while (left := next_tick - time.monotonic()) > 0:
+            times = [t for t in (_read_or_none(selectors.next_go_live), expiry) if t]
+            due = (min(times) - timezone.now()).total_seconds() if times else None
+            if due is not None and due < 0 and not tried:
+                tried = True
+                _run_job(services.scheduled_pages_publish)
+                expiry = _read_or_none(selectors.next_expiry)
+                continue
+            tried = False
+            wait = min(left, poll)
+            if due is not None and due >= 0:
+                # Just past the time: Wagtail publishes what is due strictly before now.
+                wait = min(wait, due + 0.001)
+            if stop_event.wait(wait):
+                return
+            # As at the end of a request: drop connections that broke or outlived CONN_MAX_AGE.
+            close_old_connections()
 
 
 def cmd_worker(args):
@@ -256,8 +297,8 @@ def build_parser():
         "worker",
         help="Run background tasks and scheduled publishing.",
         description="Process the task queue (purges, indexing, newsletter sends), publish "
-        "pages whose scheduled go-live time has come, and replay the page-cache purges made "
-        "while Redis was down.",
+        "pages at their scheduled go-live time, unpublish expired ones, and replay the "
+        "page-cache purges made while Redis was down.",
     )
     worker.add_argument(
         "--interval", type=float, default=1.0, help="seconds between queue polls when idle"
@@ -269,7 +310,8 @@ def build_parser():
         "--schedule-interval",
         type=float,
         default=SCHEDULER_INTERVAL,
-        help="seconds between checks for scheduled publishing",
+        help="seconds between the scheduled jobs: expiry times, newsletter editions and "
+        "digests, purges replayed (go-live times are looked for every second)",
     )
     worker.set_defaults(func=cmd_worker)
     return parser

@@ -7,6 +7,7 @@ from django.utils import timezone
 from modelcluster.queryset import FakeQuerySet
 from taggit.models import Tag
 from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
 
 from masthead.core.prepared import PreparedQuery, run_together
 from masthead.news.models import (
@@ -365,3 +366,17 @@ def _authors_since():
         .only("name", "slug")
     )
     return [(a, now if a.out else later[a.pk]) for a in authors]
+
+
+def next_go_live():
+    """The earliest go-live time a revision of any page is approved for, or None. One
+    indexed read, cheap enough for the worker to ask every second."""
+    found = Revision.objects.filter(approved_go_live_at__isnull=False)
+    return found.aggregate(at=Min("approved_go_live_at"))["at"]
+
+
+def next_expiry():
+    """The earliest expiry time of a live page, or None (a scan of the page table: the worker
+    asks once a tick, not every second)."""
+    found = Page.objects.filter(live=True, expire_at__isnull=False)
+    return found.aggregate(at=Min("expire_at"))["at"]
