@@ -220,15 +220,16 @@ def scheduler_loop(stop_event, interval, poll=SCHEDULER_POLL):
         scheduler_tick()
         next_tick = time.monotonic() + interval
         expiry = _read_or_none(selectors.next_expiry)
-        # A page still due after a publish (another worker holds the scheduler, or it
-        # failed) is tried again after a poll, not at once.
-        tried = False
+        # A page still due after a publish (another worker holds the scheduler) is tried
+        # again after a poll, not at once. After a failure (logged) the next tick tries
+        # again: the log has a line a tick, not one a second.
+        tried = failed = False
         while (left := next_tick - time.monotonic()) > 0:
             times = [t for t in (_read_or_none(selectors.next_go_live), expiry) if t]
             due = (min(times) - timezone.now()).total_seconds() if times else None
-            if due is not None and due < 0 and not tried:
+            if due is not None and due < 0 and not (tried or failed):
                 tried = True
-                _run_job(services.scheduled_pages_publish)
+                failed = not _run_job(services.scheduled_pages_publish)
                 expiry = _read_or_none(selectors.next_expiry)
                 continue
             tried = False

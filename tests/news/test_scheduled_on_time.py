@@ -114,3 +114,24 @@ def test_a_story_set_to_expire_is_taken_down_at_its_expiry_time(client):
     taken_down = PageLogEntry.objects.get(page=story, action="wagtail.unpublish.scheduled")
     assert _on_time(taken_down.timestamp, expire_at), taken_down.timestamp
     assert client.get(story.url).status_code == 404
+
+
+def test_a_publish_that_fails_is_tried_again_at_the_next_tick_not_every_second(monkeypatch, caplog):
+    """A failure is logged once a tick (as before go-live times were looked for every
+    second), not once a poll."""
+    from masthead.news import services
+
+    calls = []
+
+    def publish_fails():
+        calls.append(timezone.now())
+        raise RuntimeError("database refused the publish")
+
+    with time_machine.travel(NOON, tick=False) as traveller:
+        _schedule(factories.article(publish=False), NOON + timedelta(seconds=2))
+        monkeypatch.setattr(services, "scheduled_pages_publish", publish_fails)
+        scheduler_loop(FrozenClockStop(traveller, NOON + timedelta(seconds=30)), INTERVAL)
+    # The tick's own pass, then the attempt at the go-live time; nothing until the next tick.
+    assert len(calls) == 2
+    assert _on_time(calls[1], NOON + timedelta(seconds=2))
+    assert caplog.text.count("Scheduled job publish_fails failed") == 2
