@@ -408,3 +408,13 @@ class Correction(Orderable):
 
     class Meta(Orderable.Meta):
         ordering = ["published_at"]
+
+
+class SchedulerCheck(models.Model):
+    """When a worker last finished looking for pages due to go live (one row): the
+    admin warns editors when scheduled stories wait and no worker has looked lately."""
+
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Scheduler last looked at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,6 +1,8 @@
 """Reads behind the news pages, shaped so a page costs a fixed number of queries."""
 
 import copy
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
@@ -16,6 +18,7 @@ from masthead.news.models import (
     ArticleTopic,
     Author,
     Correction,
+    SchedulerCheck,
     SectionPage,
 )
 
@@ -380,3 +383,42 @@ def next_expiry():
     asks once a tick, not every second)."""
     found = Page.objects.filter(live=True, expire_at__isnull=False)
     return found.aggregate(at=Min("expire_at"))["at"]
+
+
+# A worker looks at least every --schedule-interval seconds (10 by default); one that has
+# not for this long is taken to be stopped.
+SCHEDULER_SILENT_AFTER = timedelta(minutes=2)
+# A scheduled page still waiting this long after its go-live time is overdue.
+OVERDUE_AFTER = timedelta(minutes=1)
+
+
+@dataclass
+class ScheduledPublishing:
+    """The pages waiting to go live (earliest first, each with `.scheduled_at` and
+    `.overdue`), when a worker last looked for due ones (None: never), and whether pages
+    wait while no worker has looked lately."""
+
+    waiting: list
+    last_check: datetime | None
+    stopped: bool
+
+
+def scheduled_publishing(*, limit=20, now=None):
+    now = now or timezone.now()
+    revisions = (
+        Revision.page_revisions.filter(approved_go_live_at__isnull=False)
+        .order_by("approved_go_live_at")
+        .only("approved_go_live_at", "object_id")[:limit]
+    )
+    pages = Page.objects.in_bulk([int(r.object_id) for r in revisions])
+    waiting = []
+    for revision in revisions:
+        page = pages.get(int(revision.object_id))
+        if page is not None:
+            page.scheduled_at = revision.approved_go_live_at
+            page.overdue = revision.approved_go_live_at < now - OVERDUE_AFTER
+            waiting.append(page)
+    check = SchedulerCheck.objects.filter(pk=1).first()
+    last_check = check.at if check else None
+    silent = last_check is None or last_check < now - SCHEDULER_SILENT_AFTER
+    return ScheduledPublishing(waiting, last_check, stopped=bool(waiting) and silent)

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Revision
 
-from masthead.news.models import ArticlePage
+from masthead.news.models import ArticlePage, SchedulerCheck
 
 logger = logging.getLogger(__name__)
 
@@ -65,4 +65,5 @@ def _publish_due():
             )
             refused.append(revision.object_id)
     call_command("publish_scheduled", verbosity=0)
+    SchedulerCheck.objects.update_or_create(pk=1, defaults={"at": timezone.now()})
     return refused
