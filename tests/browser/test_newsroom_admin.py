@@ -47,3 +47,28 @@ def test_approving_from_the_dashboard_says_why_a_story_was_not_published(
     story.refresh_from_db()
     assert not story.live and story.workflow_in_progress
     assert page.console_errors == []
+
+
+def test_the_dashboard_warns_that_scheduled_stories_wait_for_a_worker(page, migrated_rows):
+    """With no worker running, the dashboard says so above the story waiting to go live,
+    whose title leads to its editor."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    story = factories.article(publish=False, title="Embargoed: water quality report")
+    story.go_live_at = timezone.now() + timedelta(hours=1)
+    story.save_revision().publish()
+    editor = staff("Editors")
+    editor.set_password("correct-horse-77")
+    editor.save()
+
+    page.goto(migrated_rows.url + "/admin/login/")
+    page.get_by_label("Username").fill(editor.username)
+    page.get_by_label("Password").fill("correct-horse-77")
+    page.get_by_role("button", name="Sign in").click()
+    panel = page.locator("section", has_text="Scheduled to go live")
+    expect(panel.get_by_text("Scheduled publishing is not running.")).to_be_visible()
+    panel.get_by_role("link", name="Embargoed: water quality report").click()
+    expect(page).to_have_url(f"{migrated_rows.url}/admin/pages/{story.pk}/edit/")
+    assert page.console_errors == []
