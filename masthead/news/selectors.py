@@ -404,6 +404,7 @@ class ScheduledPublishing:
 
 
 def scheduled_publishing(*, limit=20, now=None):
+    """What the admin shows of scheduled publishing: the first `limit` waiting pages."""
     now = now or timezone.now()
     revisions = (
         Revision.page_revisions.filter(approved_go_live_at__isnull=False)

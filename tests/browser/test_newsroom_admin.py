@@ -1,7 +1,10 @@
 """Editors in the Wagtail admin, in a real browser."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from masthead.news.models import ArticlePage
@@ -9,6 +12,16 @@ from tests import factories
 from tests.news.newsroom import add_url, article_form, staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _sign_in_as_editor(page, base_url):
+    editor = staff("Editors")
+    editor.set_password("correct-horse-77")
+    editor.save()
+    page.goto(base_url + "/admin/login/")
+    page.get_by_label("Username").fill(editor.username)
+    page.get_by_label("Password").fill("correct-horse-77")
+    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize("choice", ["Approve", "Approve with comment"])
@@ -26,14 +39,7 @@ def test_approving_from_the_dashboard_says_why_a_story_was_not_published(
         article_form(author=factories.author(), lead_image=picture, action="submit"),
     )
     story = ArticlePage.objects.get(slug="council-backs-riverside-homes")
-    editor = staff("Editors")
-    editor.set_password("correct-horse-77")
-    editor.save()
-
-    page.goto(migrated_rows.url + "/admin/login/")
-    page.get_by_label("Username").fill(editor.username)
-    page.get_by_label("Password").fill("correct-horse-77")
-    page.get_by_role("button", name="Sign in").click()
+    _sign_in_as_editor(page, migrated_rows.url)
     awaiting = page.locator("section", has_text="Awaiting your review")
     awaiting.get_by_role("button", name="Actions").click()
     awaiting.get_by_role("button", name=choice, exact=True).click()
@@ -52,21 +58,10 @@ def test_approving_from_the_dashboard_says_why_a_story_was_not_published(
 def test_the_dashboard_warns_that_scheduled_stories_wait_for_a_worker(page, migrated_rows):
     """With no worker running, the dashboard says so above the story waiting to go live,
     whose title leads to its editor."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     story = factories.article(publish=False, title="Embargoed: water quality report")
     story.go_live_at = timezone.now() + timedelta(hours=1)
     story.save_revision().publish()
-    editor = staff("Editors")
-    editor.set_password("correct-horse-77")
-    editor.save()
-
-    page.goto(migrated_rows.url + "/admin/login/")
-    page.get_by_label("Username").fill(editor.username)
-    page.get_by_label("Password").fill("correct-horse-77")
-    page.get_by_role("button", name="Sign in").click()
+    _sign_in_as_editor(page, migrated_rows.url)
     panel = page.locator("section", has_text="Scheduled to go live")
     expect(panel.get_by_text("Scheduled publishing is not running.")).to_be_visible()
     panel.get_by_role("link", name="Embargoed: water quality report").click()

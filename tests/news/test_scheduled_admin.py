@@ -71,22 +71,21 @@ def test_no_panel_when_nothing_is_scheduled(client):
     assert "Scheduled to go live" not in _dashboard(client)
 
 
-def test_scheduling_a_story_without_a_running_worker_says_so(client):
-    section = factories.section()
+def _schedule_in_the_editor(client):
+    """The messages shown after an editor schedules a new story."""
     client.force_login(staff("Editors"))
     form = article_form(author=factories.author(), action="publish", go_live_at="2099-01-01 09:00")
-    response = client.post(add_url(section), form)
+    response = client.post(add_url(factories.section()), form)
     assert response.status_code == 302
-    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_scheduling_a_story_without_a_running_worker_says_so(client):
+    shown = _schedule_in_the_editor(client)
     assert any("will not go live at its time: no worker" in m for m in shown), shown
 
 
 def test_scheduling_a_story_while_a_worker_runs_gives_no_warning(client):
     scheduler_tick()
-    section = factories.section()
-    client.force_login(staff("Editors"))
-    form = article_form(author=factories.author(), action="publish", go_live_at="2099-01-01 09:00")
-    response = client.post(add_url(section), form)
-    assert response.status_code == 302
-    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    shown = _schedule_in_the_editor(client)
     assert shown and not any("no worker" in m for m in shown), shown
