@@ -859,6 +859,43 @@ STORIES = [
     },
 ]
 
+# A story under embargo: scheduled to go live a few hours after the demo is loaded, so the
+# admin dashboard lists it under "Scheduled to go live" and the worker publishes it then.
+SCHEDULED = [
+    {
+        "section": "science",
+        "slug": "tessel-bathing-sites-pass-water-tests",
+        "kicker": "",
+        "title": "All six Tessel bathing sites pass summer water tests",
+        "dek": "The regional water agency's survey, released under embargo, found every river "
+        "swimming spot within the bathing standard for the first time since testing began.",
+        "image": None,
+        "authors": ["lena-sato"],
+        "topics": ["Tessel River"],
+        "goes_live_in_hours": 3,
+        "body": [
+            (
+                "p",
+                "Every one of the six river swimming spots on the Tessel met the bathing-water "
+                "standard this summer, the regional water agency said in its annual survey.",
+            ),
+            (
+                "p",
+                "Samplers took water from each site twice a week from June to September. Two "
+                "sites below the Mill Lane weir failed the standard in each of the last three "
+                "years after heavy rain washed overflow from the old sewers into the river.",
+            ),
+            (
+                "quote",
+                "A dry summer helped, but so did the storage tanks under Mill Lane. We will "
+                "know which mattered more after a wet one.",
+                "Ruth Adeyemi",
+                "the agency's river scientist",
+            ),
+        ],
+    },
+]
+
 # Readers' discussion under the featured story: approved comments, replies, an editors'
 # pick, and one comment left waiting so the moderation queue has something in it.
 COMMENTS = [

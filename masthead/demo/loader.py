@@ -117,8 +117,12 @@ def _body(spec, *, images, pages):
     return body
 
 
-def _add_article(section, authors, *, topics, hours_ago, corrections=(), **fields):
-    article = ArticlePage(**fields)
+def _add_article(
+    section, authors, *, topics, hours_ago, hours_ahead=None, corrections=(), **fields
+):
+    """A story published `hours_ago`, or scheduled to go live `hours_ahead` from now (as an
+    editor schedules one)."""
+    article = ArticlePage(live=hours_ahead is None, **fields)
     for position, author in enumerate(authors):
         # Byline order is editorial: without sort_order PostgreSQL returns any order.
         article.bylines.add(ArticleByline(author=author, sort_order=position))
@@ -129,6 +133,10 @@ def _add_article(section, authors, *, topics, hours_ago, corrections=(), **field
         )
     section.add_child(instance=article)
     article.topics.add(*topics)
+    if hours_ahead is not None:
+        article.go_live_at = now + timedelta(hours=hours_ahead)
+        article.save_revision().publish()  # with a future go-live time this schedules it
+        return article
     article.save_revision().publish()
     # Spread the stories over the past days so listings read like a real outlet's.
     first = now - timedelta(hours=hours_ago)
@@ -171,12 +179,13 @@ def load_demo_site():
     authors = _make_authors()
     images = _make_images()
     pages = {}
-    for story in content.STORIES:
+    for story in [*content.STORIES, *content.SCHEDULED]:
         pages[story["slug"]] = _add_article(
             sections[story["section"]],
             [authors[a] for a in story["authors"]],
             topics=story["topics"],
-            hours_ago=story["hours_ago"],
+            hours_ago=story.get("hours_ago", 0),
+            hours_ahead=story.get("goes_live_in_hours"),
             corrections=story.get("corrections", ()),
             slug=story["slug"],
             kicker=story["kicker"],

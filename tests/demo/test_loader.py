@@ -40,6 +40,21 @@ def test_demo_is_a_complete_outlet(capsys):
     assert home.top_story.slug == content.FEATURED["slug"]
 
 
+def test_demo_has_a_story_scheduled_to_go_live_later(client):
+    """One story waits under embargo: not readable yet, on the dashboard's schedule."""
+    from django.utils import timezone
+
+    from tests.news.newsroom import staff
+
+    call_command("load_demo")
+    story = ArticlePage.objects.get(slug=content.SCHEDULED[0]["slug"])
+    assert not story.live
+    assert story.scheduled_revision.approved_go_live_at > timezone.now()
+    assert client.get(story.url).status_code == 404
+    client.force_login(staff("Editors"))
+    assert content.SCHEDULED[0]["title"] in client.get("/admin/").content.decode()
+
+
 def test_running_it_again_keeps_data_and_says_so(capsys):
     """A second run adds nothing, keeps the admin's password and tells the user."""
     call_command("load_demo")
