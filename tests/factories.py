@@ -86,8 +86,19 @@ def paragraphs(*texts):
     return [("paragraph", RichText(f"<p>{t}</p>")) for t in texts]
 
 
-def article(parent=None, *, authors=None, topics=(), publish=True, published_at=None, **fields):
-    """An article under `parent` (a new section if omitted), published unless told not to."""
+def article(
+    parent=None,
+    *,
+    authors=None,
+    topics=(),
+    publish=True,
+    published_at=None,
+    go_live_at=None,
+    **fields,
+):
+    """An article under `parent` (a new section if omitted), published unless told not to;
+    with `go_live_at`, published as the editor does with a go-live time (one to come only
+    schedules it)."""
     n = next(_seq)
     defaults = {
         "title": f"Headline number {n}",
@@ -97,14 +108,18 @@ def article(parent=None, *, authors=None, topics=(), publish=True, published_at=
     }
     defaults.update(fields)
     page = ArticlePage(**defaults)
-    page.live = publish  # a draft is not live until published, as in the admin
+    page.live = publish and go_live_at is None  # a draft is not live until published
     for a in authors if authors is not None else [author()]:
         page.bylines.add(ArticleByline(author=a))
     (parent or section()).add_child(instance=page)
     if topics:
         page.topics.add(*topics)
         page.save()
-    if publish:
+    if go_live_at is not None:
+        page.go_live_at = go_live_at
+        page.save_revision().publish()
+        page.refresh_from_db()
+    elif publish:
         page.save_revision().publish()
         if published_at is not None:
             ArticlePage.objects.filter(pk=page.pk).update(

@@ -32,7 +32,8 @@ def add_scheduled_publishing_panel(request, panels):
 
 @hooks.register("after_publish_page")
 def warn_when_scheduled_publishing_is_not_running(request, page):
-    if page.go_live_at and page.go_live_at > timezone.now() and scheduled_publishing().stopped:
+    scheduled = page.go_live_at and page.go_live_at > timezone.now()
+    if scheduled and scheduled_publishing(limit=1).stopped:
         messages.warning(
             request,
             f"'{page.get_admin_display_title()}' will not go live at its time: no worker is "

@@ -58,9 +58,9 @@ def test_approving_from_the_dashboard_says_why_a_story_was_not_published(
 def test_the_dashboard_warns_that_scheduled_stories_wait_for_a_worker(page, migrated_rows):
     """With no worker running, the dashboard says so above the story waiting to go live,
     whose title leads to its editor."""
-    story = factories.article(publish=False, title="Embargoed: water quality report")
-    story.go_live_at = timezone.now() + timedelta(hours=1)
-    story.save_revision().publish()
+    story = factories.article(
+        title="Embargoed: water quality report", go_live_at=timezone.now() + timedelta(hours=1)
+    )
     _sign_in_as_editor(page, migrated_rows.url)
     panel = page.locator("section", has_text="Scheduled to go live")
     expect(panel.get_by_text("Scheduled publishing is not running.")).to_be_visible()

@@ -150,9 +150,7 @@ def test_renaming_an_author_purges_their_bylines(client, site):
 def test_scheduled_story_appears_when_its_go_live_time_comes(client, site):
     """A story scheduled for later is absent until the scheduler publishes it, then visible."""
     go_live = timezone.now() + timedelta(hours=2)
-    story = factories.article(site["section"], title="Polls open at seven", publish=False)
-    story.go_live_at = go_live
-    story.save_revision().publish()  # with a future go-live this schedules it
+    story = factories.article(site["section"], title="Polls open at seven", go_live_at=go_live)
     _prime(client, ["/", site["section"].url])
     assert client.get(story.url).status_code == 404
     call_command("publish_scheduled", verbosity=0)

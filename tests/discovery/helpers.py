@@ -21,9 +21,9 @@ def hidden_articles(section):
         published_at=timezone.now() + timedelta(hours=5),
     )
     # The editor's "go-live date": publishing only approves the revision for later.
-    scheduled = factories.article(section, title="Scheduled story", publish=False)
-    scheduled.go_live_at = timezone.now() + timedelta(hours=3)
-    scheduled.save_revision().publish()
+    scheduled = factories.article(
+        section, title="Scheduled story", go_live_at=timezone.now() + timedelta(hours=3)
+    )
     private = factories.article(section, title="Private story")
     PageViewRestriction.objects.create(
         page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"

@@ -110,9 +110,7 @@ def test_code_cannot_publish_a_refused_story():
 def test_worker_publishes_a_story_whose_go_live_time_has_passed(client):
     """The worker's scheduler loop makes a scheduled story live once its time has come."""
     with time_machine.travel(NOON - timedelta(hours=2), tick=False):
-        story = factories.article(publish=False, title="Polls close at ten")
-        story.go_live_at = NOON
-        story.save_revision().publish()
+        story = factories.article(title="Polls close at ten", go_live_at=NOON)
     story.refresh_from_db()
     assert not story.live
 
@@ -132,11 +130,8 @@ def test_scheduled_go_live_skips_a_story_whose_image_lost_its_credit():
     """A story scheduled before its image lost its credit is held back; others still publish."""
     picture = factories.image()
     with time_machine.travel(NOON - timedelta(hours=2), tick=False):
-        held = factories.article(publish=False, lead_image=picture)
-        other = factories.article(publish=False)
-        for page in (held, other):
-            page.go_live_at = NOON
-            page.save_revision().publish()
+        held = factories.article(lead_image=picture, go_live_at=NOON)
+        other = factories.article(go_live_at=NOON)
     picture.credit = ""
     picture.save()
 
@@ -159,9 +154,7 @@ def test_only_one_worker_runs_scheduled_publishing_at_a_time():
     from masthead.news.services import SCHEDULER_LOCK_KEY
 
     with time_machine.travel(NOON - timedelta(hours=2), tick=False):
-        story = factories.article(publish=False)
-        story.go_live_at = NOON
-        story.save_revision().publish()
+        story = factories.article(go_live_at=NOON)
 
     db = connection.settings_dict
     other_worker = psycopg.connect(

@@ -16,13 +16,6 @@ NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 NOT_RUNNING = "Scheduled publishing is not running"
 
 
-def _scheduled(title, go_live):
-    story = factories.article(publish=False, title=title)
-    story.go_live_at = go_live
-    story.save_revision().publish()
-    return story
-
-
 def _dashboard(client):
     client.force_login(staff("Editors"))
     response = client.get("/admin/")
@@ -32,8 +25,8 @@ def _dashboard(client):
 
 def test_the_dashboard_lists_scheduled_stories_and_no_warning_while_a_worker_looks(client):
     with time_machine.travel(NOON, tick=False):
-        _scheduled("Budget statement at four", NOON + timedelta(hours=4))
-        _scheduled("Count results expected", NOON + timedelta(hours=2))
+        factories.article(title="Budget statement at four", go_live_at=NOON + timedelta(hours=4))
+        factories.article(title="Count results expected", go_live_at=NOON + timedelta(hours=2))
         scheduler_tick()  # a worker's pass
         page = _dashboard(client)
     assert "Scheduled to go live" in page
@@ -44,7 +37,9 @@ def test_the_dashboard_lists_scheduled_stories_and_no_warning_while_a_worker_loo
 
 def test_the_dashboard_warns_when_no_worker_has_ever_looked(client):
     with time_machine.travel(NOON, tick=False):
-        _scheduled("Embargoed report on river quality", NOON + timedelta(hours=1))
+        factories.article(
+            title="Embargoed report on river quality", go_live_at=NOON + timedelta(hours=1)
+        )
         page = _dashboard(client)
     assert NOT_RUNNING in page
     assert "No worker has looked for stories due to go live yet." in page
@@ -55,8 +50,8 @@ def test_the_dashboard_warns_when_the_worker_stopped_and_marks_overdue_stories(c
     with time_machine.travel(NOON, tick=False):
         scheduler_tick()
     with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
-        _scheduled("Ferry timetable changes", NOON + timedelta(minutes=5))
-        _scheduled("Harbour works begin", NOON + timedelta(hours=3))
+        factories.article(title="Ferry timetable changes", go_live_at=NOON + timedelta(minutes=5))
+        factories.article(title="Harbour works begin", go_live_at=NOON + timedelta(hours=3))
     with time_machine.travel(NOON + timedelta(minutes=10), tick=False):
         page = _dashboard(client)
     assert NOT_RUNNING in page

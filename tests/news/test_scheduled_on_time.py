@@ -44,11 +44,10 @@ class FrozenClockStop:
         return timezone.now() >= self.until
 
 
-def _schedule(story, go_live):
-    story.go_live_at = go_live
-    story.save_revision().publish()  # with a future go-live time this schedules it
-    story.refresh_from_db()
+def _scheduled(go_live, **fields):
+    story = factories.article(go_live_at=go_live, **fields)
     assert not story.live
+    return story
 
 
 def _on_time(at, due):
@@ -59,8 +58,7 @@ def _on_time(at, due):
 def test_a_scheduled_story_goes_live_at_its_time_not_at_the_next_tick(client):
     go_live = NOON + timedelta(seconds=4.5)
     with time_machine.travel(NOON, tick=False) as traveller:
-        story = factories.article(publish=False, title="Count begins at midnight")
-        _schedule(story, go_live)
+        story = _scheduled(go_live, title="Count begins at midnight")
         scheduler_loop(FrozenClockStop(traveller, NOON + timedelta(seconds=30)), INTERVAL)
     story.refresh_from_db()
     assert story.live
@@ -76,8 +74,7 @@ def test_a_story_scheduled_while_the_worker_waits_goes_live_on_time(client):
     def editor_schedules(now):
         nonlocal story
         if story is None:
-            story = factories.article(publish=False, title="Polling stations close")
-            _schedule(story, go_live)
+            story = _scheduled(go_live, title="Polling stations close")
 
     with time_machine.travel(NOON, tick=False) as traveller:
         stop = FrozenClockStop(traveller, NOON + timedelta(seconds=30), editor_schedules)
@@ -90,9 +87,8 @@ def test_a_story_scheduled_while_the_worker_waits_goes_live_on_time(client):
 def test_two_stories_scheduled_a_second_apart_each_go_live_at_their_own_time():
     first_at, second_at = NOON + timedelta(seconds=2.2), NOON + timedelta(seconds=3.4)
     with time_machine.travel(NOON, tick=False) as traveller:
-        first, second = factories.article(publish=False), factories.article(publish=False)
-        _schedule(second, second_at)
-        _schedule(first, first_at)
+        second = _scheduled(second_at)
+        first = _scheduled(first_at)
         scheduler_loop(FrozenClockStop(traveller, NOON + timedelta(seconds=30)), INTERVAL)
     for story, due in ((first, first_at), (second, second_at)):
         story.refresh_from_db()
@@ -128,7 +124,7 @@ def test_a_publish_that_fails_is_tried_again_at_the_next_tick_not_every_second(m
         raise RuntimeError("database refused the publish")
 
     with time_machine.travel(NOON, tick=False) as traveller:
-        _schedule(factories.article(publish=False), NOON + timedelta(seconds=2))
+        _scheduled(NOON + timedelta(seconds=2))
         monkeypatch.setattr(services, "scheduled_pages_publish", publish_fails)
         scheduler_loop(FrozenClockStop(traveller, NOON + timedelta(seconds=30)), INTERVAL)
     # The tick's own pass, then the attempt at the go-live time; nothing until the next tick.
