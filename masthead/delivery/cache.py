@@ -38,6 +38,7 @@ from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from masthead.delivery.background import ProcessQueue
 from masthead.delivery.front import front_from_settings
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,11 @@ _COMPRESSIBLE = (
     "application/javascript",
     "image/svg",
 )
+# Brotli qualities: a miss compresses its reader's copy quickly (most pages read once are
+# never read again); the first hit has the copy made again at full quality, after the
+# response (PageCache.settle), for the readers after it. Measured in docs/performance.md.
+BROTLI_QUALITY = 5
+BROTLI_QUICK_QUALITY = 1
 _LIFETIME_DIRECTIVE = re.compile(
     r"\b(s-maxage|max-age|stale-while-revalidate|stale-if-error)\s*=\s*\"?(\d+)"
 )
@@ -258,7 +264,7 @@ class Entry:
 
     # Part of the shared store's keys: processes of two releases sharing a store (a rolling
     # deploy) never read each other's entries. Raise it when the stored attributes change.
-    FORMAT = 2
+    FORMAT = 3
 
     __slots__ = (
         "key",
@@ -274,6 +280,7 @@ class Entry:
         "compressible",
         "common",
         "purged",
+        "draft",
     )
 
     def __init__(
@@ -290,6 +297,8 @@ class Entry:
         # Last-Modified has whole seconds, so a reader's copy dated that second or earlier
         # may be from before the purge, and If-Modified-Since never answers it 304.
         self.purged = int(since)
+        # Encodings compressed quickly, not yet at full quality (`settled`).
+        self.draft = frozenset()
         last_modified = formatdate(self.modified, usegmt=True)
         content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
         kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED_HEADERS]
@@ -310,8 +319,9 @@ class Entry:
         ]
         # Counted as if both compressed copies were there (each well under half the body).
         self.size = len(body) * (2 if self.compressible else 1) + 1024
-        # A miss compresses only what its reader takes: most readers share one encoding.
-        self.encoded(choose_encoding(accept_encoding))
+        # A miss compresses only what its reader takes (most readers share one encoding),
+        # brotli quickly.
+        self.encoded(choose_encoding(accept_encoding), quick=True)
 
     def shared_lifetime(self):
         """Seconds a CDN may keep this response by its Cache-Control: its fresh lifetime
@@ -330,24 +340,40 @@ class Entry:
             ("X-Masthead-Cache", "hit"),
         ]
 
-    def encoded(self, encoding):
+    def encoded(self, encoding, *, quick=False):
         """The encoding this entry will send for a reader who prefers `encoding` ('br',
-        'gzip' or None), compressing the body into it the first time it is asked for."""
+        'gzip' or None), compressing the body into it the first time it is asked for
+        (`quick`: brotli at a low quality, until `settled`)."""
         if encoding is None or encoding in self.bodies:
             return encoding
         if not self.compressible:
             return None
         body = self.bodies[None]
         if encoding == "br":
+            quality = BROTLI_QUICK_QUALITY if quick else BROTLI_QUALITY
             # A window just larger than the body: the encoder's tables are then sized to
             # the page, not to the 4 MB default (docs/performance.md, eleventh session).
-            data = brotli.compress(body, quality=5, lgwin=_brotli_window(len(body)))
+            data = brotli.compress(body, quality=quality, lgwin=_brotli_window(len(body)))
+            if quick:
+                self.draft = self.draft | {encoding}
         else:
             data = gzip.compress(body, compresslevel=6, mtime=0)
         # Headers before the body: a thread that finds the body finds its headers too.
         self.headers[encoding] = self._headers(encoding, data)
         self.bodies[encoding] = data
         return encoding
+
+    def settled(self):
+        """A copy of this entry with what was compressed quickly compressed at full
+        quality (the same page, the same ETag)."""
+        copy = Entry.__new__(Entry)
+        copy.__setstate__(self.__getstate__())
+        copy.bodies = {e: b for e, b in self.bodies.items() if e not in self.draft}
+        copy.headers = {e: h for e, h in self.headers.items() if e not in self.draft}
+        copy.draft = frozenset()
+        for encoding in self.draft:
+            copy.encoded(encoding)
+        return copy
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__}
@@ -401,6 +427,14 @@ class LocalLayer:
                 oldest = next(iter(self.entries))
                 self.bytes -= self.entries.pop(oldest).size
 
+    def replace(self, old, new):
+        """Hold `new` in the place of `old`, if `old` is still held (True)."""
+        with self.lock:
+            if self.entries.get(old.key) is not old:
+                return False
+            self.entries[old.key] = new
+            return True
+
     def drop_tagged(self, tags):
         with self.lock:
             for key in [k for k, e in self.entries.items() if not e.tags.isdisjoint(tags)]:
@@ -451,6 +485,7 @@ class PageCache:
         # One answer slower than REDIS_SOCKET_TIMEOUT is not an outage (an overloaded host
         # has them): only a second in a row, or a refused connection, is.
         self.store_slow = False
+        self._settling = set()  # keys of entries a thread is compressing again (`settle`)
 
     @property
     def store(self):
@@ -642,6 +677,41 @@ class PageCache:
         store.set(self._entry_key(entry.key), entry, timeout=self.config.timeout)
         return True
 
+    def settle(self, entry):
+        """`entry` was just served from the cache: if a copy of it was compressed quickly,
+        a thread makes it again at full quality once the response is gone, for this
+        process's readers and, through the shared store, every other process's."""
+        if not entry.draft or entry.key in self._settling:
+            return
+        self._settling.add(entry.key)
+        if not _settler.submit(self, entry):
+            self._settling.discard(entry.key)
+
+    def _settle(self, entry):
+        try:
+            settled = entry.settled()
+            # Only a copy this process still holds: one purged or evicted since is not
+            # served again, so it is not stored again either.
+            held = self.local.replace(entry, settled)
+            if not held or not self.config.shared or self.store_down:
+                return
+            store = self.store
+            # Over the stored copy only (XX), keeping its time to live. If a purge and a
+            # new render came meanwhile, this older copy may replace the newer one; its tag
+            # versions are then out of date, so no lookup serves it (the page is rendered
+            # again), as for any copy stored before a purge.
+            store.client.get_client(write=True).set(
+                store.make_key(self._entry_key(entry.key)),
+                store.client.encode(settled),
+                xx=True,
+                keepttl=True,
+            )
+        except STORE_ERRORS as exc:
+            # Readers keep the quickly compressed copy; nothing else depends on this.
+            logger.warning("page cache: could not store %s compressed again: %s", entry.key, exc)
+        finally:
+            self._settling.discard(entry.key)
+
     def purge(self, tags):
         """Make every entry carrying any of `tags` unusable, in every process."""
         tags = {str(t) for t in tags}
@@ -788,6 +858,14 @@ end
 
 _page_cache = None
 _page_cache_lock = threading.Lock()
+_settler = ProcessQueue(
+    lambda cache, entry: cache._settle(entry), name="masthead-page-cache-settle", size=256
+)
+
+
+def flush_settling():
+    """Wait until the copies this process is compressing again are done (`PageCache.settle`)."""
+    _settler.flush()
 
 
 def _keep_pending(tags):

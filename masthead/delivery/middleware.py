@@ -38,6 +38,7 @@ class PageCacheMiddleware:
             return response
         entry, generation = cache.lookup(key)
         if entry is not None:
+            cache.settle(entry)
             return _replay(entry, request.META, None)
         # What the render remembers site-wide (masthead.delivery.memo) is keyed to the
         # same generation the entry is stored under.

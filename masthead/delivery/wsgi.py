@@ -35,6 +35,8 @@ class PageCacheApplication:
                 if entry is not None:
                     status, headers, body = entry.respond(environ)
                     start_response(_STATUS_LINES[status], headers)
+                    if entry.draft:
+                        cache.settle(entry)
                     return [body]
         return self.application(environ, start_response)
 

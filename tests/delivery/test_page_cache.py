@@ -144,6 +144,27 @@ def test_each_encoding_is_made_when_first_asked_for(client, site):
         assert response["ETag"] == first["ETag"]
 
 
+def test_a_page_read_again_is_sent_at_full_compression(client, site):
+    """A miss answers its brotli reader quickly; once a second reader has it, the readers
+    after them get the smaller, fully compressed copy of the same page."""
+    from masthead.delivery.cache import flush_settling
+
+    url = site["article"].url
+    br = {"Accept-Encoding": "gzip, deflate, br"}
+    first = client.get(url, headers=br)
+    assert _state(first) == "miss"
+    second = client.get(url, headers=br)
+    assert _state(second) == "hit" and second.content == first.content
+    flush_settling()
+    third = client.get(url, headers=br)
+    assert _state(third) == "hit" and third["Content-Encoding"] == "br"
+    assert brotli.decompress(third.content) == brotli.decompress(first.content)
+    assert len(third.content) < len(first.content)
+    assert int(third["Content-Length"]) == len(third.content)
+    assert third["ETag"] == first["ETag"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
 def test_conditional_get_answers_not_modified(client, site):
     """If-None-Match and If-Modified-Since answer 304 with no body; a changed page 200.
     (By date only for a copy from a later second than the last purge: see test_purge.)"""

@@ -3,6 +3,7 @@
 import os
 import time
 
+import brotli
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.test.utils import CaptureQueriesContext
@@ -66,6 +67,24 @@ def test_wsgi_fast_path_serves_hits_without_django(site):
     assert len(queries) == 0
     status, _, body = _call(app, url, **{"If-None-Match": headers["ETag"]})
     assert status == "304 Not Modified" and body == b""
+
+
+def test_wsgi_fast_path_hit_has_the_page_compressed_again(site):
+    """A hit answered before Django also has a quickly compressed copy made again at full
+    quality for the readers after it."""
+    from masthead.delivery.cache import flush_settling
+
+    app = PageCacheApplication(WSGIHandler())
+    url = site["article"].url
+    br = {"Accept-Encoding": "br"}
+    _, headers, first = _call(app, url, **br)
+    assert headers["X-Masthead-Cache"] == "miss" and headers["Content-Encoding"] == "br"
+    _, headers, second = _call(app, url, **br)
+    assert headers["X-Masthead-Cache"] == "hit" and second == first
+    flush_settling()
+    _, headers, third = _call(app, url, **br)
+    assert len(third) < len(first) and int(headers["Content-Length"]) == len(third)
+    assert brotli.decompress(third) == brotli.decompress(first)
 
 
 def test_wsgi_fast_path_lets_signed_in_readers_through(site, client):
@@ -202,3 +221,60 @@ def test_a_render_racing_a_purge_is_not_stored_in_the_shared_cache(settings, rf)
     assert response.status_code == 200
     assert page_cache().get("http://testserver/racing-shared/?") is None
     assert PageCache(Config()).get("http://testserver/racing-shared/?") is None
+
+
+def _draft_entry(key):
+    """An entry as a brotli reader's miss stores it: a page that compresses well."""
+    from masthead.delivery.cache import Entry
+
+    body = b"".join(b"<p>Paragraph %d of the story, about the harbour.</p>" % n for n in range(400))
+    return Entry(
+        key=key,
+        status=200,
+        headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=body,
+        tags={"page:7", "all"},
+        cache_control="public",
+        accept_encoding="br",
+    )
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_a_copy_compressed_again_reaches_other_processes(settings):
+    """The fully compressed copy one process makes on a hit is what other processes read
+    from Redis, with the stored copy's time to live."""
+    from masthead.delivery.cache import flush_settling
+
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    web, other = _two_processes()
+    key = "http://testserver/settled-story/?"
+    web.put(_draft_entry(key), generation_before=web.read_generation())
+    stored_key = web.store.make_key(web._entry_key(key))
+    client = web.store.client.get_client(write=True)
+    ttl = client.ttl(stored_key)
+    quick = web.get(key)
+    assert quick.draft == {"br"}
+    web.settle(quick)
+    flush_settling()
+    settled = other.get(key)
+    assert settled.draft == frozenset()
+    assert len(settled.bodies["br"]) < len(quick.bodies["br"])
+    assert brotli.decompress(settled.bodies["br"]) == quick.bodies[None]
+    assert web.get(key).bodies["br"] == settled.bodies["br"]  # this process's memory too
+    assert ttl - 5 <= client.ttl(stored_key) <= ttl
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_a_copy_compressed_again_after_a_purge_is_never_served(settings):
+    """A hit just before a purge: compressing its copy again afterwards stores nothing any
+    process would serve."""
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    web, worker = _two_processes()
+    key = "http://testserver/purged-settle/?"
+    web.put(_draft_entry(key), generation_before=web.read_generation())
+    served = web.get(key)
+    worker.purge({"page:7"})
+    web.purge({"page:7"})  # as the check interval would have it in this process
+    web._settle(served)  # the thread's job, run late
+    assert web.get(key) is None
+    assert PageCache(Config()).get(key) is None
