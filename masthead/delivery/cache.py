@@ -485,7 +485,8 @@ class PageCache:
         # One answer slower than REDIS_SOCKET_TIMEOUT is not an outage (an overloaded host
         # has them): only a second in a row, or a refused connection, is.
         self.store_slow = False
-        self._settling = set()  # keys of entries a thread is compressing again (`settle`)
+        # Keys of entries this process's thread is compressing again (`settle`).
+        self._settling, self._settling_pid = set(), os.getpid()
 
     @property
     def store(self):
@@ -681,7 +682,11 @@ class PageCache:
         """`entry` was just served from the cache: if a copy of it was compressed quickly,
         a thread makes it again at full quality once the response is gone, for this
         process's readers and, through the shared store, every other process's."""
-        if not entry.draft or entry.key in self._settling:
+        if not entry.draft:
+            return
+        if self._settling_pid != os.getpid():  # a forked process has none of the jobs
+            self._settling, self._settling_pid = set(), os.getpid()
+        if entry.key in self._settling:
             return
         self._settling.add(entry.key)
         if not _settler.submit(self, entry):
