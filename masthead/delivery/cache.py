@@ -485,8 +485,6 @@ class PageCache:
         # One answer slower than REDIS_SOCKET_TIMEOUT is not an outage (an overloaded host
         # has them): only a second in a row, or a refused connection, is.
         self.store_slow = False
-        # Keys of entries this process's thread is compressing again (`settle`).
-        self._settling, self._settling_pid = set(), os.getpid()
 
     @property
     def store(self):
@@ -682,21 +680,17 @@ class PageCache:
         """`entry` was just served from the cache: if a copy of it was compressed quickly,
         a thread makes it again at full quality once the response is gone, for this
         process's readers and, through the shared store, every other process's."""
-        if not entry.draft:
-            return
-        if self._settling_pid != os.getpid():  # a forked process has none of the jobs
-            self._settling, self._settling_pid = set(), os.getpid()
-        if entry.key in self._settling:
-            return
-        self._settling.add(entry.key)
-        if not _settler.submit(self, entry):
-            self._settling.discard(entry.key)
+        if entry.draft:
+            _settler.submit(self, entry)
 
     def _settle(self, entry):
+        # Only a copy this process still holds: one purged or evicted since is not served
+        # again, so it is not stored again either, and one already compressed again (by an
+        # earlier hit's job) is not compressed twice.
+        if self.local.entries.get(entry.key) is not entry:
+            return
         try:
             settled = entry.settled()
-            # Only a copy this process still holds: one purged or evicted since is not
-            # served again, so it is not stored again either.
             held = self.local.replace(entry, settled)
             if not held or not self.config.shared or self.store_down:
                 return
@@ -714,8 +708,6 @@ class PageCache:
         except STORE_ERRORS as exc:
             # Readers keep the quickly compressed copy; nothing else depends on this.
             logger.warning("page cache: could not store %s compressed again: %s", entry.key, exc)
-        finally:
-            self._settling.discard(entry.key)
 
     def purge(self, tags):
         """Make every entry carrying any of `tags` unusable, in every process."""
