@@ -309,7 +309,7 @@ location / {{
     default_type "{content_type}";
     gzip_static on;
     gzip_vary on;
-{headers}
+{file_cache}{headers}
 }}
 location @masthead {{
     proxy_pass http://masthead;
@@ -322,9 +322,19 @@ location @masthead {{
 """
 
 
-def nginx_config(*, headers, root, upstream, bypass_cookies):
+# What `keep_open=False` adds to the files' location: nginx opens a page's file on every
+# request, so a purge shows at once instead of at the start of the next second.
+NGINX_NO_FILE_CACHE = """\
+    # Every change at once: no open files kept (hits cost more, docs/performance.md).
+    open_file_cache off;
+"""
+
+
+def nginx_config(*, headers, root, upstream, bypass_cookies, keep_open=True):
     """(http block part, server block part) serving files for pages with `headers` (a
-    stored page's headers, as `header_digest` takes them)."""
+    stored page's headers, as `header_digest` takes them). `keep_open`: leave nginx's
+    open-file cache (the http block's) on for the files, under which a change shows up to
+    a second late."""
     found = header_digest(headers)
     if found is None:
         raise ValueError("these headers are not a page nginx can serve from a file")
@@ -339,6 +349,9 @@ def nginx_config(*, headers, root, upstream, bypass_cookies):
         cookies="|".join(re.escape(c) for c in bypass_cookies), digest=digest, upstream=upstream
     )
     server = NGINX_SERVER.format(
-        root=root, content_type=FILE_CONTENT_TYPE, headers="\n".join(lines)
+        root=root,
+        content_type=FILE_CONTENT_TYPE,
+        file_cache="" if keep_open else NGINX_NO_FILE_CACHE,
+        headers="\n".join(lines),
     )
     return http, server

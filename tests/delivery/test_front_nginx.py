@@ -50,6 +50,16 @@ http {{
 @pytest.fixture
 def front(live_server, settings):
     """nginx in front of the live server, as docs/production.md sets it up."""
+    yield from _front(live_server, settings)
+
+
+@pytest.fixture
+def front_opening_files(live_server, settings):
+    """The same with `front_nginx --no-open-file-cache`."""
+    yield from _front(live_server, settings, no_open_file_cache=True)
+
+
+def _front(live_server, settings, **options):
     tmp = Path(tempfile.mkdtemp(prefix="masthead-front-test-"))
     tmp.chmod(0o755)  # nginx's workers (nobody, when started as root) read the pages here
     settings.MASTHEAD_FRONT_ROOT = str(tmp / "front")
@@ -67,6 +77,7 @@ def front(live_server, settings):
         upstream=live_server.url.removeprefix("http://"),
         root=str(tmp / "front"),
         stdout=out,
+        **options,
     )
     http, _, server = out.getvalue().partition("# server block")
     for d in ("body", "proxy", "fcgi", "uwsgi", "scgi"):
@@ -160,3 +171,21 @@ def test_a_correction_is_visible_through_nginx_within_about_a_second(front):
         assert time.time() - published < 3, "the old file was still served after 3 s"
         time.sleep(0.02)
     assert time.time() - published < 2.0  # the purge switches at once; nginx re-checks in 1 s
+
+
+def test_without_the_open_file_cache_the_first_request_after_a_publish_shows_it(
+    front_opening_files,
+):
+    """`--no-open-file-cache`: nginx opens the file on every request, so the very next
+    reader after a publish gets the change (with the default one nginx sends the file it
+    holds open until the next second begins)."""
+    front = front_opening_files
+    story = front["story"]
+    for _ in range(3):  # nginx has answered from the file more than once
+        assert _from_file(front, story.url)[1]["x-masthead-cache"] == "file"
+    story.title = "Tram line opens to passengers"
+    story.save_revision().publish()
+    status, headers, body = _get(front["base"] + story.url)
+    assert status == 200 and b"to passengers" in body
+    assert headers["x-masthead-cache"] != "file"  # the new generation has no file yet
+    assert b"to passengers" in _from_file(front, story.url)[2]

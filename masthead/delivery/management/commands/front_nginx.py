@@ -21,8 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--scheme", default="https", choices=["http", "https"])
         parser.add_argument("--upstream", default="127.0.0.1:8000", help="Masthead's web server")
         parser.add_argument("--root", default=None, help="default: MASTHEAD_FRONT_ROOT")
+        parser.add_argument(
+            "--no-open-file-cache",
+            action="store_true",
+            help="nginx opens a page's file on every request instead of keeping it open for"
+            " up to a second: every change shows at once, hits through the front cost more",
+        )
 
-    def handle(self, *, host, scheme, upstream, root, **options):
+    def handle(self, *, host, scheme, upstream, root, no_open_file_cache, **options):
         root = root or getattr(settings, "MASTHEAD_FRONT_ROOT", None)
         if not root:
             raise CommandError("Set MASTHEAD_FRONT_ROOT (or pass --root): where pages are written.")
@@ -39,6 +45,7 @@ class Command(BaseCommand):
                 root=root,
                 upstream=upstream,
                 bypass_cookies=Config().bypass_cookies,
+                keep_open=not no_open_file_cache,
             )
         except ValueError as e:
             raise CommandError(str(e)) from e
