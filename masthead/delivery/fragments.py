@@ -17,7 +17,7 @@ the fragment in the purging transaction and again once it commits
 (`drop_tagged`, called by the delivery purge). As page-cache entries, fragments are kept
 only from renders for every reader (a miss in the page cache, never a signed-in view or
 a preview), only when no purge came in between render and keeping, and only while the
-shared store answers; and none is used once older than the page cache's entry lifetime.
+shared store answers; and none is used once older than MASTHEAD_KEPT_PART_TIMEOUT.
 A thread of each process writes them once the reader has the page.
 """
 
@@ -83,7 +83,7 @@ def fragments_usable():
 
 
 def _oldest_usable():
-    return timezone.now() - timedelta(seconds=page_cache().config.timeout)
+    return timezone.now() - timedelta(seconds=settings.MASTHEAD_KEPT_PART_TIMEOUT)
 
 
 @functools.cache

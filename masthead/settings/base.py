@@ -287,6 +287,10 @@ MASTHEAD_PAGE_CACHE_STAMP_FILE = VAR_DIR / "page-cache.stamp"
 MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = env.float("MASTHEAD_PAGE_CACHE_CHECK_INTERVAL", default=0.5)
 # Seconds an entry may stay in the shared cache (purges, not this, keep pages fresh).
 MASTHEAD_PAGE_CACHE_TIMEOUT = env.int("MASTHEAD_PAGE_CACHE_TIMEOUT", default=86400)
+# Seconds a story's kept part (masthead.delivery.fragments) may be used after its render:
+# purges keep it fresh, so it outlives the page cache's entries and a story read once a
+# week still skips most of its render on a miss.
+MASTHEAD_KEPT_PART_TIMEOUT = env.int("MASTHEAD_KEPT_PART_TIMEOUT", default=7 * 86400)
 # Where cached pages are also written as files for an nginx front to serve directly
 # (docs/production.md, "Optional nginx front"); unset writes none.
 MASTHEAD_FRONT_ROOT = env.str("MASTHEAD_FRONT_ROOT", default="")

@@ -133,11 +133,19 @@ def test_a_site_setting_shown_in_the_part_renders_it_anew(client, site, settings
     assert '<meta property="og:site_name" content="The Quayside Record">' in page
 
 
-def test_a_part_older_than_a_cache_entry_may_live_is_rendered_anew(client, site):
+def test_a_part_outlives_the_page_cache_entries_but_not_its_own_timeout(client, site, settings):
+    """A story read again two days on still skips its render; one read after the kept
+    part's timeout is rendered anew."""
     story = site["article"]
     _mark_kept(client, story)
-    old = timezone.now() - timedelta(seconds=page_cache().config.timeout + 60)
-    KeptFragment.objects.filter(name=f"story:{story.pk}").update(rendered_at=old)
+    kept = KeptFragment.objects.filter(name=f"story:{story.pk}")
+    days_ago = timezone.now() - timedelta(seconds=page_cache().config.timeout * 2)
+    kept.update(rendered_at=days_ago)
+    assert page_cache().config.timeout * 2 < settings.MASTHEAD_KEPT_PART_TIMEOUT
+    assert _shows(client, story.url, MARKER)
+    _empty_page_cache()
+    expired = timezone.now() - timedelta(seconds=settings.MASTHEAD_KEPT_PART_TIMEOUT + 60)
+    kept.update(rendered_at=expired)
     assert not _shows(client, story.url, MARKER)
     assert _shows(client, story.url, story.title)
 
@@ -179,13 +187,13 @@ def test_a_part_rendered_while_a_purge_came_in_is_not_kept(client, site, monkeyp
     assert _shows(client, story.url, "Ines Varga-Holm")
 
 
-def test_the_scheduler_tick_deletes_parts_too_old_to_be_used(client, site):
+def test_the_scheduler_tick_deletes_parts_too_old_to_be_used(client, site, settings):
     from masthead.cli import scheduler_tick
 
     story, other = site["article"], factories.article(site["section"], title="Other story")
     client.get(story.url)
     client.get(other.url)
-    old = timezone.now() - timedelta(seconds=page_cache().config.timeout + 60)
+    old = timezone.now() - timedelta(seconds=settings.MASTHEAD_KEPT_PART_TIMEOUT + 60)
     KeptFragment.objects.filter(name=f"story:{story.pk}").update(rendered_at=old)
     scheduler_tick()
     assert list(KeptFragment.objects.values_list("name", flat=True)) == [f"story:{other.pk}"]
