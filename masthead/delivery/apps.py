@@ -16,6 +16,8 @@ class DeliveryConfig(AppConfig):
         from masthead.delivery import receivers
 
         page_published.connect(receivers.page_changed, dispatch_uid="delivery-published")
+        # After the purge above (on_commit callbacks run in the order they were added).
+        page_published.connect(receivers.page_published, dispatch_uid="delivery-render")
         page_unpublished.connect(receivers.page_changed, dispatch_uid="delivery-unpublished")
         post_page_move.connect(receivers.page_moved, dispatch_uid="delivery-moved")
         post_delete.connect(receivers.page_deleted, sender=Page, dispatch_uid="delivery-deleted")

@@ -15,6 +15,7 @@ from masthead.delivery.services import (
     navigation_changed,
     page_cache_purge,
     page_purge_tags,
+    published_page_render,
     slug_before_save,
     topic_cdn_purge,
     topic_story_ids,
@@ -29,6 +30,11 @@ def page_changed(sender, instance, **kwargs):
         cdn_urls=changed_pages_cdn_urls(pages=[instance]),
         cdn_everywhere=navigation_changed(page=instance),
     )
+
+
+def page_published(sender, instance, **kwargs):
+    """After page_changed's purge: the worker renders the page again for readers."""
+    published_page_render(page=instance)
 
 
 def navigation_will_change(sender, instance, raw=False, update_fields=None, **kwargs):

@@ -38,6 +38,16 @@ def page_cache_purge(*, tags, cdn_urls=(), cdn_everywhere=False):
         transaction.on_commit(partial(_purge_cdn, set(cdn_urls), tags, everywhere=cdn_everywhere))
 
 
+def published_page_render(*, page):
+    """Once the publish commits, have the task worker render `page` and the pages above
+    it for readers (masthead.delivery.rendering): the first readers after it get a hit.
+    Off with MASTHEAD_RENDER_ON_PUBLISH, or without the page cache."""
+    if settings.MASTHEAD_RENDER_ON_PUBLISH and page_cache().config.enabled:
+        from masthead.delivery.tasks import render_published
+
+        transaction.on_commit(partial(render_published.enqueue, page.pk))
+
+
 def _purge_after_commit(tags):
     page_cache().purge(tags)
     drop_tagged(tags)

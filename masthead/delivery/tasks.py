@@ -31,3 +31,17 @@ def cdn_purge_everywhere(urls):
     from masthead.delivery.services import cdn_purge_now
 
     cdn_purge_now(urls=[*urls, *page_cache().cdn_urls((), everywhere=True)])
+
+
+@task()
+def render_published(page_id):
+    """Render the just-published page `page_id`, its sections and the front page for
+    readers (masthead.delivery.rendering), unless it is no longer live."""
+    from wagtail.models import Page
+
+    from masthead.delivery.rendering import reader_urls, render_for_readers
+
+    page = Page.objects.live().filter(pk=page_id).first()
+    if page is not None:
+        for url in reader_urls(page):
+            render_for_readers(url)

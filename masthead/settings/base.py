@@ -291,6 +291,9 @@ MASTHEAD_PAGE_CACHE_TIMEOUT = env.int("MASTHEAD_PAGE_CACHE_TIMEOUT", default=864
 # purges keep it fresh, so it outlives the page cache's entries and a story read once a
 # week still skips most of its render on a miss.
 MASTHEAD_KEPT_PART_TIMEOUT = env.int("MASTHEAD_KEPT_PART_TIMEOUT", default=7 * 86400)
+# The task worker renders a just-published page, its sections and the front page for
+# readers once the publish commits, so the first readers after it get a hit.
+MASTHEAD_RENDER_ON_PUBLISH = env.bool("MASTHEAD_RENDER_ON_PUBLISH", default=True)
 # Where cached pages are also written as files for an nginx front to serve directly
 # (docs/production.md, "Optional nginx front"); unset writes none.
 MASTHEAD_FRONT_ROOT = env.str("MASTHEAD_FRONT_ROOT", default="")

@@ -35,3 +35,6 @@ MASTHEAD_BASE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = MASTHEAD_BASE_URL
 # Every request checks for purges, so a test never sees a page cached by an earlier one.
 MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = 0
+# Tasks run at once here: a render after each publish would make every test's first
+# reader a hit (tests/delivery/test_render_on_publish.py turns it on).
+MASTHEAD_RENDER_ON_PUBLISH = False
