@@ -287,22 +287,35 @@ def article_page_data(*, article):
 
 
 def front_page_layout(*, home, candidates=200):
-    """Top story plus the latest per top-level section, from one query of recent stories."""
+    """Top story plus the latest per top-level section. The newest `candidates` stories
+    are read as (pk, path) only, to choose from; only the cards shown are read in full
+    (a few dozen of the 200, with their bylines and pictures, in one round of queries)."""
     sections = list(home.get_children().live().public().order_by("path").specific())
-    recent = list(ArticlePage.objects.published().newest_first().for_listing()[:candidates])
-    top = home.top_story if home.top_story_id and home.top_story.live else None
-    if top is None and recent:
-        top = recent[0]
+    recent = ArticlePage.objects.published().newest_first().values_list("pk", "path")
+    recent = list(recent[:candidates])
+    top_pk = home.top_story_id
+    if top_pk is not None and not ArticlePage.objects.filter(pk=top_pk, live=True).exists():
+        top_pk = None
+    if top_pk is None and recent:
+        top_pk = recent[0][0]
     by_section = {section.path: [] for section in sections}
-    for story in recent:
-        if top is not None and story.pk == top.pk:
+    for pk, path in recent:
+        if pk == top_pk:
             continue
-        bucket = by_section.get(story.path[: sections[0].depth * 4] if sections else "")
+        bucket = by_section.get(path[: sections[0].depth * 4] if sections else "")
         if bucket is not None and len(bucket) < home.stories_per_section:
-            bucket.append(story)
+            bucket.append(pk)
+    shown = [pk for pks in by_section.values() for pk in pks]
+    if top_pk is not None:
+        shown.append(top_pk)
+    cards = ArticlePage.objects.filter(pk__in=shown).for_listing().in_bulk() if shown else {}
     return {
-        "top_story": top,
-        "section_blocks": [(s, by_section[s.path]) for s in sections if by_section[s.path]],
+        "top_story": cards.get(top_pk),
+        "section_blocks": [
+            (s, [cards[pk] for pk in by_section[s.path] if pk in cards])
+            for s in sections
+            if by_section[s.path]
+        ],
     }
 
 
