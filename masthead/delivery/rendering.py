@@ -12,7 +12,6 @@ part.
 import functools
 import io
 import logging
-import sys
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
@@ -39,15 +38,13 @@ def reader_urls(page):
 
 def render_for_readers(url):
     """Ask for `url` as an anonymous reader would (brotli, then gzip: the second, a hit,
-    has the quickly compressed copy made again at full quality for every process). The
-    status code of the first answer."""
+    has the quickly compressed copy made again at full quality for every process)."""
     handler = _handler()
     response = handler.get_response(_request(url, "br"))
     if response.status_code == 200:
         handler.get_response(_request(url, "gzip"))
     else:
         logger.info("rendering %s for readers: %s", url, response.status_code)
-    return response.status_code
 
 
 @functools.cache
@@ -64,25 +61,19 @@ def _request(url, accept_encoding):
 
     parts = urlsplit(url)
     https = parts.scheme == "https"
+    # What Django reads of a WSGI environ; PATH_INFO as a server passes it (percent-decoded
+    # bytes as latin-1).
     return WSGIRequest(
         {
             "REQUEST_METHOD": "GET",
-            "SCRIPT_NAME": "",
-            # As a WSGI server passes it: percent-decoded bytes as latin-1.
             "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("iso-8859-1"),
             "QUERY_STRING": parts.query,
             "HTTP_HOST": parts.netloc,
             "SERVER_NAME": parts.hostname or "",
             "SERVER_PORT": str(parts.port or (443 if https else 80)),
-            "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_ACCEPT_ENCODING": accept_encoding,
             "HTTP_USER_AGENT": "Masthead-render",
-            "wsgi.version": (1, 0),
             "wsgi.url_scheme": parts.scheme or "http",
             "wsgi.input": io.BytesIO(b""),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
         }
     )

@@ -308,7 +308,7 @@ def front_page_layout(*, home, candidates=200):
     shown = [pk for pks in by_section.values() for pk in pks]
     if top_pk is not None:
         shown.append(top_pk)
-    cards = ArticlePage.objects.filter(pk__in=shown).for_listing().in_bulk() if shown else {}
+    cards = ArticlePage.objects.for_listing().in_bulk(shown)
     return {
         "top_story": cards.get(top_pk),
         "section_blocks": [

@@ -29,8 +29,8 @@ def rendering(settings):
 HEADLINE = "Cranes return to the quay at dawn"
 
 
-def _publish_headline(story, capture, title=HEADLINE):
-    story.title = title
+def _publish_headline(story, capture):
+    story.title = HEADLINE
     with capture(execute=True):
         story.save_revision().publish()
 
