@@ -38,13 +38,15 @@ def reader_urls(page):
 
 def render_for_readers(url):
     """Ask for `url` as an anonymous reader would (brotli, then gzip: the second, a hit,
-    has the quickly compressed copy made again at full quality for every process)."""
+    has the quickly compressed copy made again at full quality for every process).
+    Returns the status code readers got."""
     handler = _handler()
     response = handler.get_response(_request(url, "br"))
     if response.status_code == 200:
         handler.get_response(_request(url, "gzip"))
     else:
         logger.info("rendering %s for readers: %s", url, response.status_code)
+    return response.status_code
 
 
 @functools.cache

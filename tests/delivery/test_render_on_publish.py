@@ -1,8 +1,10 @@
 """After a publish the task worker renders the story, its section and the front page for
 readers (masthead.delivery.rendering): the first reader after it gets a hit."""
 
+import io
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
@@ -105,3 +107,24 @@ def test_pages_are_rendered_where_readers_reach_them(site, settings):
         "https://news.example.org" + site["section"].url,
         "https://news.example.org/",
     ]
+
+
+def test_after_a_release_the_command_renders_the_newest_stories_and_the_pages_above(client, site):
+    """`masthead render_for_readers` (run by the deploy job) fills the emptied cache."""
+    older, newest = site["article"], factories.article(site["section"], title="Ferry resumes")
+    out = io.StringIO()
+    call_command("render_for_readers", latest=1, stdout=out)
+    assert "Rendered 3 pages for readers." in out.getvalue()
+    for url in (newest.url, site["section"].url, "/"):
+        response, queries = _first_reader(client, url)
+        assert response.headers["X-Masthead-Cache"] == "hit", url
+        assert queries == 0, url
+    assert client.get(older.url).headers["X-Masthead-Cache"] == "miss"  # not among --latest 1
+
+
+def test_the_command_says_which_pages_readers_could_not_get(site, settings):
+    settings.ALLOWED_HOSTS = ["elsewhere.example"]  # MASTHEAD_BASE_URL's host now refused
+    with pytest.raises(CommandError, match=r"Not rendered: .*\(400\)"):
+        call_command("render_for_readers", latest=1, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("render_for_readers", latest=0)
