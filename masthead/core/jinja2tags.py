@@ -114,14 +114,15 @@ def picture(image, spec, **attrs):
     (news.selectors.article_page_data).
 
     The markup is kept per image (file, focal point, alt text), spec and attributes until
-    the next purge (masthead.delivery.memo): finding the renditions and building the
-    <picture> cost more than the rest of a story's template."""
+    the site's structure changes (masthead.delivery.memo; an edit to the image changes the
+    key): finding the renditions and building the <picture> cost more than the rest of a
+    story's template."""
     if not image:
         return ""
     from masthead.delivery.memo import remember
 
     key = _picture_key(image, spec, attrs)
-    table = remember("core:pictures", dict)
+    table = remember("core:pictures", dict, site=True)
     html = table.get(key)
     if html is None:
         if len(table) >= _MAX_PICTURES:
@@ -140,16 +141,17 @@ def picture(image, spec, **attrs):
 
 def remembered(context, name, caller):
     """{% call remembered("name") %}…{% endcall %}: the enclosed markup rendered once per
-    page-cache generation per host in this process, then reused by every page.
+    site generation per host in this process, then reused by every page.
 
-    Only for markup that is the same on every page of a site until the next purge
-    (navigation, asset links): nothing from the page, the reader or the request but the
-    host, no CSRF token, no date."""
+    Only for markup that is the same on every page of a site until the site's structure
+    changes (a purge of everything: masthead.delivery.memo), such as the navigation and
+    asset links: nothing from the page, a story, the reader or the request but the host,
+    no CSRF token, no date."""
     from masthead.delivery.memo import remember
 
     request = context.get("request")
     host = request.get_host() if request is not None else ""
-    return remember(f"core:fragment:{name}:{host}", caller)
+    return remember(f"core:fragment:{name}:{host}", caller, site=True)
 
 
 # -- Django's filters the templates use, with Django's behaviour -------------------------

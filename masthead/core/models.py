@@ -9,13 +9,14 @@ from wagtail.query import PageQuerySet
 
 
 def restricted_sections():
-    """(path, depth) of every page with a view restriction, remembered until the next purge
-    (saving or deleting a restriction purges the page cache: masthead.delivery)."""
+    """(path, depth) of every page with a view restriction, remembered until the site's
+    structure changes (saving or deleting a restriction purges everything: masthead.delivery)."""
     from masthead.delivery.memo import remember
 
     return remember(
         "core:view-restrictions",
         lambda: list(PageViewRestriction.objects.values_list("page__path", "page__depth")),
+        site=True,
     )
 
 

@@ -465,6 +465,10 @@ def generation_began(generation):
 
 class PageCache:
     GENERATION_KEY = "pagecache:generation"
+    # Written by a purge of everything (EVERYWHERE: a section or the front page, a Site, a
+    # view restriction, a newsletter list) only, so what a process keeps about the site's
+    # structure (masthead.delivery.memo, site=True) outlives a story's or a comment's purge.
+    SITE_GENERATION_KEY = "pagecache:site-generation"
 
     def __init__(self, config=None):
         self.config = config or Config()
@@ -602,6 +606,28 @@ class PageCache:
             return token, None
 
     # The miss path: memory, then the shared store with its tag versions.
+    def site_generation_or_none(self):
+        """The site's generation (SITE_GENERATION_KEY), or None as for generation_or_none."""
+        if self.store_down:
+            return None
+        if not self.config.shared:
+            return self.generation_or_none()
+        try:
+            return self._site_generation(self.store.get(self.SITE_GENERATION_KEY))
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            return None
+
+    def _site_generation(self, token):
+        """The site's generation as read (`token`), or a new one if the store has none (a
+        new or emptied store: no process may go on using what it remembered under an
+        earlier one)."""
+        if token is None:
+            store = self.store
+            store.add(self.SITE_GENERATION_KEY, _new_token(), timeout=None)
+            token = store.get(self.SITE_GENERATION_KEY)
+        return ("site", token)
+
     def get(self, key):
         return self.lookup(key)[0]
 
@@ -610,37 +636,44 @@ class PageCache:
 
         A miss reads the shared store's entry and the generation in one round trip; the
         generation is what a render that follows is stored under (`put`)."""
+        return self.lookup_for_render(key)[:2]
+
+    def lookup_for_render(self, key):
+        """`lookup`, and the site's generation read in the same round trip (None for a hit
+        from memory, or while the shared store is down), for masthead.delivery.memo."""
         entry = self.get_local(key)
         if entry is not None:
-            return entry, None
+            return entry, None, None
         if not self.config.shared:
-            return None, self.read_generation()
+            generation = self.read_generation()
+            return None, generation, generation
         if self.store_down:
-            return None, None
+            return None, None, None
         try:
             return self._shared_lookup(key)
         except STORE_ERRORS as exc:
             self._store_failed(exc)
-            return None, None
+            return None, None, None
 
     def _shared_lookup(self, key):
         store = self.store
         entry_key = self._entry_key(key)
-        found = store.get_many([entry_key, self.GENERATION_KEY])
+        found = store.get_many([entry_key, self.GENERATION_KEY, self.SITE_GENERATION_KEY])
         generation = found.get(self.GENERATION_KEY)
         if generation is None:
             generation = self.read_generation()
+        site_generation = self._site_generation(found.get(self.SITE_GENERATION_KEY))
         entry = found.get(entry_key)
         if entry is None:
-            return None, generation
+            return None, generation, site_generation
         versions = store.get_many([self._tag_key(t) for t in entry.tags])
         if any(versions.get(self._tag_key(t)) != v for t, v in entry.versions.items()):
-            return None, generation
+            return None, generation, site_generation
         self.store_slow = False
         self.local.put(entry)
         if self.front is not None:
             self.front.submit(entry, generation)
-        return entry, None
+        return entry, None, None
 
     def put(self, entry, *, generation_before):
         """Store an entry rendered after `generation_before` was read, unless a purge came
@@ -750,6 +783,11 @@ class PageCache:
 
     def _shared_purge(self, tags, token):
         store = self.store
+        # The site's generation before the generation: a render that read the new
+        # generation also reads the new site generation (one MGET), so it never stores an
+        # entry under the new generation made from site-wide values kept before the purge.
+        if EVERYWHERE in tags:
+            store.set(self.SITE_GENERATION_KEY, token, timeout=None)
         # Generation first: a render racing this purge then refuses to store.
         store.set(self.GENERATION_KEY, token, timeout=None)
         store.set_many({self._tag_key(t): token for t in tags}, timeout=self.config.timeout * 2)

@@ -36,13 +36,13 @@ class PageCacheMiddleware:
                 response = self.get_response(request)
             response.headers.setdefault("X-Masthead-Cache", "bypass")
             return response
-        entry, generation = cache.lookup(key)
+        entry, generation, site_generation = cache.lookup_for_render(key)
         if entry is not None:
             cache.settle(entry)
             return _replay(entry, request.META, None)
         # What the render remembers site-wide (masthead.delivery.memo) is keyed to the
-        # same generation the entry is stored under.
-        with request_generation(generation, every_reader=True):
+        # generations read with the entry, the one it is stored under among them.
+        with request_generation(generation, site_generation, every_reader=True):
             response = self.get_response(request)
         entry = _entry_for(request, response, key, config, generation_began(generation))
         if entry is None:

@@ -14,7 +14,10 @@ per path segment plus `.specific` on each, before a page renders. Here:
 Wagtail's own `serve` does the rest (hooks, view restrictions, `page.serve`), using the
 route through `Page.route_for_request`'s per-request cache. A route is only used when
 the page loaded is live at exactly that URL, and all this memory is dropped whenever the
-page cache's generation changes (every publish, move or delete, anywhere).
+site's structure changes (a purge of everything: a section or the front page published,
+moved or deleted, a Site, a view restriction). A story's publish, move or delete keeps
+it: a remembered route is checked against the page it loads, and a story's parent is a
+container.
 """
 
 from functools import cache
@@ -31,9 +34,9 @@ MAX_ROUTES = 50_000
 
 
 def _tables():
-    """host → Site and path → (page id, type), kept until the generation changes (nothing
+    """host → Site and path → (page id, type), kept until the site generation changes (nothing
     is kept while the shared store is down: masthead.delivery.memo)."""
-    return remember("delivery:routing-tables", lambda: ({}, {}))
+    return remember("delivery:routing-tables", lambda: ({}, {}), site=True)
 
 
 def _site(request, sites):
@@ -76,7 +79,7 @@ class _Containers:
 
 
 def _containers():
-    return remember("delivery:containers", _Containers)
+    return remember("delivery:containers", _Containers, site=True)
 
 
 def page_ancestors(page):
@@ -103,9 +106,9 @@ def _stock_routing_only():
 
 def site_root_paths():
     """Wagtail's Site.get_site_root_paths() (a cache round trip each time it is asked),
-    remembered in this process until the next purge: saving a Site or moving a site's
-    root page purges."""
-    return remember("delivery:site-root-paths", Site.get_site_root_paths)
+    remembered in this process until the site's structure changes: saving a Site or moving
+    a site's root page purges everything."""
+    return remember("delivery:site-root-paths", Site.get_site_root_paths, site=True)
 
 
 def serving_queryset(model):

@@ -34,10 +34,11 @@ def feed_links(context):
 
     name = settings.MASTHEAD_PUBLICATION_NAME
     # The site's own feeds are the same on every page (absolute URLs from the base URL
-    # setting): built once per page-cache generation.
+    # setting): built once per site generation (masthead.delivery.memo).
     site_links = remember(
         f"discovery:site-feed-links:{name}",
         lambda: _links(name, lambda fmt: reverse("discovery:site_feed", kwargs={"fmt": fmt})),
+        site=True,
     )
     parts = [site_links]
     page = context.get("page")

@@ -60,11 +60,11 @@ def _top_level_sections():
 
 
 def site_sections():
-    """Top-level sections for the site navigation, remembered until the next purge (a
-    section published, moved or unpublished purges everything)."""
+    """Top-level sections for the site navigation, remembered until the site's
+    structure changes (a section published, moved or unpublished purges everything)."""
     from masthead.delivery.memo import remember
 
-    return remember("news:site-sections", _top_level_sections)
+    return remember("news:site-sections", _top_level_sections, site=True)
 
 
 def story_card(context, story, heading="h3"):

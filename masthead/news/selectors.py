@@ -333,8 +333,8 @@ def authors_with_counts():
 
 def sections_listed():
     """Every live public section, in tree order (title, path, depth only), remembered in
-    this process until the next page-cache purge: publishing, moving or unpublishing a
-    section purges. Shared between requests: read them, never change them."""
+    this process until the site's structure changes: publishing, moving or unpublishing a
+    section purges everything. Shared between requests: read them, never change them."""
     from masthead.delivery.memo import remember
 
     return remember(
@@ -342,6 +342,7 @@ def sections_listed():
         lambda: list(
             SectionPage.objects.live().public().order_by("path").only("title", "path", "depth")
         ),
+        site=True,
     )
 
 

@@ -30,13 +30,14 @@ def newsletter_signup_form(source="", prefix="nl", with_name=False):
     """An empty signup form: no per-reader content, so the page around it stays cacheable.
 
     The same on every page but for its source, so it is rendered once per page-cache
-    generation in each process (a change to any newsletter list purges the page cache).
+    site generation in each process (a change to any newsletter list purges everything).
     """
     from masthead.delivery.memo import remember
 
     html = remember(
         f"newsletter:signup-form:{prefix}:{bool(with_name)}",
         lambda: _empty_signup_form(prefix, with_name),
+        site=True,
     )
     return mark_safe(html.replace(_SOURCE_MARK, conditional_escape(source or "")))  # noqa: S308
 

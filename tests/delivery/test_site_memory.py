@@ -189,3 +189,93 @@ def test_a_miss_never_asks_the_cache_for_site_root_paths(client, site, monkeypat
     _doc(client, other.url)
     _doc(client, site["article"].url + "?page=2")
     assert len(asked) <= 1
+
+
+@pytest.fixture
+def shared_store(settings):
+    """The page cache on Redis, as in production (the suite's own Redis when it runs on
+    one; otherwise the machine's, under a key prefix of this test's own)."""
+    import uuid
+
+    import redis
+
+    from masthead.delivery.cache import page_cache, reset_page_cache
+
+    if not settings.MASTHEAD_PAGE_CACHE_SHARED:
+        try:
+            redis.Redis(host="127.0.0.1", port=6379, socket_timeout=0.5).ping()
+        except redis.RedisError:
+            pytest.skip("needs a Redis on 127.0.0.1:6379")
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/15",
+                "KEY_PREFIX": f"site-memory-{uuid.uuid4().hex}",
+            },
+        }
+        settings.MASTHEAD_PAGE_CACHE_ALIAS = "pages"
+        settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    yield page_cache()
+    page_cache().store.clear()
+    reset_page_cache()
+
+
+def _site_lookups(client, url):
+    """The SQL of a miss of `url` that reads the Site or the pages that hold other pages
+    (the front page and the sections: masthead.delivery.routing)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Masthead-Cache"] == "miss"
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"]
+        and ('FROM "wagtailcore_site"' in q["sql"] or '"content_type_id" IN (' in q["sql"])
+    ]
+
+
+def test_a_story_published_keeps_what_the_site_structure_decides(client, site, shared_store):
+    """A story's publish purges its pages, not what every page knows of the site: the next
+    miss of another story finds the site, its sections and the front page without asking
+    the database, and still shows the new headline in its "More on this"."""
+    section = site["section"]
+    first = factories.article(section, topics=["Shipping"], title="Pilot boat retired")
+    reader = factories.article(section, topics=["Shipping"], title="Harbour dues rise")
+    assert _site_lookups(client, first.url)  # the first miss of this process reads them
+    assert _site_lookups(client, site["article"].url) == []
+    first.title = "Pilot boat retired after forty years"
+    first.save_revision().publish()
+    assert _site_lookups(client, reader.url) == []
+    headlines = [h.text_content() for h in _doc(client, reader.url).xpath("//aside//h3")]
+    assert "Pilot boat retired after forty years" in headlines
+
+
+def test_a_section_published_refreshes_what_the_site_structure_decides(client, site, shared_store):
+    """A section's publish purges everything: the next miss reads the site again and shows
+    the section's new name in the navigation and breadcrumbs of every story."""
+    _doc(client, site["article"].url)
+    other = factories.article(site["section"], title="Tug crews strike")
+    assert _site_lookups(client, other.url) == []
+    section = site["section"]
+    section.title = "Harbour and Docks"
+    section.save_revision().publish()
+    assert _site_lookups(client, site["article"].url)
+    doc = _doc(client, other.url)
+    assert _nav(doc) == ["Harbour and Docks"]
+    assert "Harbour and Docks" in [
+        a.text_content() for a in doc.xpath('//nav[@class="breadcrumbs"]//a')
+    ]
+
+
+def test_the_site_generation_changes_with_a_purge_of_everything_only(site, shared_store):
+    before = shared_store.site_generation_or_none()
+    shared_store.purge({f"page:{site['article'].pk}", "feeds", "comments:1"})
+    assert shared_store.site_generation_or_none() == before
+    shared_store.purge({"all"})
+    after = shared_store.site_generation_or_none()
+    assert after not in (before, None)
+    # An emptied store starts a new one: no process goes on with what it kept.
+    shared_store.store.clear()
+    assert shared_store.site_generation_or_none() not in (after, None)
