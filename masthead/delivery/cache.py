@@ -621,12 +621,12 @@ class PageCache:
     def _site_generation(self, token):
         """The site's generation as read (`token`), or a new one if the store has none (a
         new or emptied store: no process may go on using what it remembered under an
-        earlier one)."""
+        earlier one); None if even that cannot be read back (nothing is remembered)."""
         if token is None:
             store = self.store
             store.add(self.SITE_GENERATION_KEY, _new_token(), timeout=None)
             token = store.get(self.SITE_GENERATION_KEY)
-        return ("site", token)
+        return None if token is None else ("site", token)
 
     def get(self, key):
         return self.lookup(key)[0]
