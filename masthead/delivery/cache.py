@@ -632,15 +632,12 @@ class PageCache:
         return self.lookup(key)[0]
 
     def lookup(self, key):
-        """(entry or None, the generation as read now, or None for a hit from memory).
+        """(entry or None, the generation and the site's generation as read now; both None
+        for a hit from memory, or while the shared store is down).
 
-        A miss reads the shared store's entry and the generation in one round trip; the
-        generation is what a render that follows is stored under (`put`)."""
-        return self.lookup_for_render(key)[:2]
-
-    def lookup_for_render(self, key):
-        """`lookup`, and the site's generation read in the same round trip (None for a hit
-        from memory, or while the shared store is down), for masthead.delivery.memo."""
+        A miss reads the shared store's entry and both generations in one round trip; the
+        generation is what a render that follows is stored under (`put`), and both key what
+        it remembers (masthead.delivery.memo)."""
         entry = self.get_local(key)
         if entry is not None:
             return entry, None, None

@@ -36,7 +36,7 @@ class PageCacheMiddleware:
                 response = self.get_response(request)
             response.headers.setdefault("X-Masthead-Cache", "bypass")
             return response
-        entry, generation, site_generation = cache.lookup_for_render(key)
+        entry, generation, site_generation = cache.lookup(key)
         if entry is not None:
             cache.settle(entry)
             return _replay(entry, request.META, None)
