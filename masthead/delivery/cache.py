@@ -698,7 +698,7 @@ class PageCache:
         store = self.store
         tag_keys = {t: self._tag_key(t) for t in entry.tags}
         # One round trip: the tag versions and the generation, read together (a purge
-        # writes the generation first, so an unchanged generation means unchanged tags).
+        # writes them in one transaction, so an unchanged generation means unchanged tags).
         found = store.get_many([*tag_keys.values(), self.GENERATION_KEY])
         entry.versions = {t: found.get(k) for t, k in tag_keys.items()}
         if found.get(self.GENERATION_KEY) != generation_before:
@@ -779,15 +779,28 @@ class PageCache:
         return False
 
     def _shared_purge(self, tags, token):
+        """Write the new generation (and the site's, for a purge of everything) and every
+        tag's version in one transaction. A render that read the old generation then
+        refuses to store; no process sees the new generation beside a tag's old version
+        (it would find the purged copy still valid after its check had emptied its
+        memory, take it in and keep serving it); and a render that reads the new
+        generation reads the new site generation with it."""
         store = self.store
-        # The site's generation before the generation: a render that read the new
-        # generation also reads the new site generation (one MGET), so it never stores an
-        # entry under the new generation made from site-wide values kept before the purge.
+        lasting = {self.GENERATION_KEY: token}
         if EVERYWHERE in tags:
-            store.set(self.SITE_GENERATION_KEY, token, timeout=None)
-        # Generation first: a render racing this purge then refuses to store.
-        store.set(self.GENERATION_KEY, token, timeout=None)
-        store.set_many({self._tag_key(t): token for t in tags}, timeout=self.config.timeout * 2)
+            lasting[self.SITE_GENERATION_KEY] = token
+        versions = {self._tag_key(t): token for t in tags}
+        client = getattr(store, "client", None)
+        if not hasattr(client, "get_client"):  # a store in this process only (tests)
+            store.set_many(lasting, timeout=None)
+            store.set_many(versions, timeout=self.config.timeout * 2)
+            return
+        with client.get_client(write=True).pipeline(transaction=True) as pipe:
+            for key, value in lasting.items():
+                pipe.set(store.make_key(key), client.encode(value))
+            for key, value in versions.items():
+                pipe.set(store.make_key(key), client.encode(value), ex=self.config.timeout * 2)
+            pipe.execute()
 
     def replay_pending_purges(self):
         """Purge what was purged while the shared store was down (PendingPurge), in one

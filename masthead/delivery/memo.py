@@ -19,8 +19,8 @@ Within a request both generations are read once: the page cache middleware reads
 with the entry before rendering a miss and hands them over here, so a value used by a
 render is never older than the generation that render's cache entry is stored under (a
 purge during the render makes the entry unstorable, as before; a purge of everything
-writes the site's generation before the generation). Outside a request they are read on
-every call.
+writes the site's generation in the same transaction as the generation). Outside a
+request they are read on every call.
 
 Only data that a purge announces may be remembered here; per-reader data never. While the
 shared store is down, purges cannot be announced, so nothing is remembered.

@@ -149,6 +149,45 @@ def test_purge_reaches_other_processes_through_redis_within_the_check_interval(s
     assert web.store.get(PageCache.GENERATION_KEY) is not None
 
 
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_a_reader_in_the_middle_of_a_purge_keeps_no_purged_copy(settings, monkeypatch):
+    """Another process that looks at the store after each of a purge's answers from Redis
+    (its periodic check, then the page) never ends up holding the purged copy in memory:
+    the new generation and the tags' versions arrive together."""
+    import threading
+
+    from redis.connection import AbstractConnection
+
+    settings.MASTHEAD_PAGE_CACHE_SHARED = True
+    settings.MASTHEAD_PAGE_CACHE_CHECK_INTERVAL = 60
+    web, worker = _two_processes()
+    key = "http://testserver/purged-mid-way/?"
+    web.put(_entry(key), generation_before=web.read_generation())
+    web.local.clear()  # its next look goes to Redis
+    state = threading.local()
+    looks = []
+    read_response = AbstractConnection.read_response
+
+    def reader_looks_after_each_answer(connection, *args, **kwargs):
+        answer = read_response(connection, *args, **kwargs)
+        if getattr(state, "purging", False) and not getattr(state, "looking", False):
+            state.looking = True
+            try:
+                web._check_generation()
+                looks.append(web.get(key))
+            finally:
+                state.looking = False
+        return answer
+
+    monkeypatch.setattr(AbstractConnection, "read_response", reader_looks_after_each_answer)
+    state.purging = True
+    worker.purge({"page:7"})
+    state.purging = False
+    assert looks  # the reader did look while the purge was under way
+    web._check_generation()
+    assert web.get(key) is None
+
+
 def test_entries_of_another_release_are_not_read_from_the_shared_cache(settings, monkeypatch):
     """During a rolling deploy, a process never reads an entry stored by a release whose
     entries hold other attributes (it renders the page instead)."""
