@@ -154,8 +154,6 @@ def test_a_reader_in_the_middle_of_a_purge_keeps_no_purged_copy(settings, monkey
     """Another process that looks at the store after each of a purge's answers from Redis
     (its periodic check, then the page) never ends up holding the purged copy in memory:
     the new generation and the tags' versions arrive together."""
-    import threading
-
     from redis.connection import AbstractConnection
 
     settings.MASTHEAD_PAGE_CACHE_SHARED = True
@@ -164,25 +162,25 @@ def test_a_reader_in_the_middle_of_a_purge_keeps_no_purged_copy(settings, monkey
     key = "http://testserver/purged-mid-way/?"
     web.put(_entry(key), generation_before=web.read_generation())
     web.local.clear()  # its next look goes to Redis
-    state = threading.local()
+    state = {"purging": False, "looking": False}
     looks = []
     read_response = AbstractConnection.read_response
 
     def reader_looks_after_each_answer(connection, *args, **kwargs):
         answer = read_response(connection, *args, **kwargs)
-        if getattr(state, "purging", False) and not getattr(state, "looking", False):
-            state.looking = True
+        if state["purging"] and not state["looking"]:
+            state["looking"] = True
             try:
                 web._check_generation()
                 looks.append(web.get(key))
             finally:
-                state.looking = False
+                state["looking"] = False
         return answer
 
     monkeypatch.setattr(AbstractConnection, "read_response", reader_looks_after_each_answer)
-    state.purging = True
+    state["purging"] = True
     worker.purge({"page:7"})
-    state.purging = False
+    state["purging"] = False
     assert looks  # the reader did look while the purge was under way
     web._check_generation()
     assert web.get(key) is None
