@@ -102,7 +102,9 @@ def test_tampered_confirmation_link_confirms_nothing(lists, signup, smtp_server)
     signup({"email": "t@example.org", "lists": ["daily"]})
     (message,) = smtp_server.wait_for(1)
     path = link_in(message, "confirm")
-    response = Client().get(path[:-3] + "AA/")
+    # A different last character of the signature, whatever it was.
+    last = path[-2]
+    response = Client().get(path[:-2] + ("B" if last == "A" else "A") + "/")
     assert response.status_code == 400
     assert b"This link does not work" in response.content
     assert Subscription.objects.get().status == "pending"
